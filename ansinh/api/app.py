@@ -1,0 +1,35 @@
+"""The FastAPI application: API routers under /api/v1 and the server-rendered pages."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from ansinh import __version__
+from ansinh.api.errors import install_error_handlers
+from ansinh.db.engine import engine_for
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(engine: Engine | None = None) -> FastAPI:
+    """Build the application on ``engine`` (default: the configured database)."""
+    from ansinh.org.api import router as org_router
+    from ansinh.registry.api import employers_router, people_router
+    from ansinh.web.app import mount_web
+
+    app = FastAPI(
+        title="ansinh API",
+        version=__version__,
+        description="Social, health and unemployment insurance administration.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.engine = engine or engine_for()
+    install_error_handlers(app)
+    app.include_router(people_router, prefix=API_PREFIX)
+    app.include_router(employers_router, prefix=API_PREFIX)
+    app.include_router(org_router, prefix=API_PREFIX)
+    mount_web(app)
+    return app

@@ -1,0 +1,23 @@
+"""The command line: ``ansinh <area> <verb>``. Each area brings its own sub-commands."""
+
+from __future__ import annotations
+
+import typer
+
+from ansinh.db.commands import app as db_app
+
+app = typer.Typer(
+    help="ansinh: social, health and unemployment insurance administration.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db_app, name="db")
+
+
+def main() -> None:
+    """Entry point of the ``ansinh`` script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

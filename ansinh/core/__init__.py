@@ -1,0 +1,1 @@
+"""Settings, the one clock, money and period types, and the domain error hierarchy."""

@@ -1,0 +1,210 @@
+"""Load and look up effective-dated legal parameters.
+
+One YAML file per parameter under ``law/parameters/``; its path is the dotted key
+(``labour/minimum_wage/region_1.yaml`` is ``labour.minimum_wage.region_1``). Each file has a
+``description``, a ``unit`` and ``values``: a map from the ISO date a value takes effect to
+``{value, source: {instrument, article, note?}}``; ``value: null`` means repealed.
+
+The loader is strict because a silently wrong rate is the worst bug a benefits system can
+have: a duplicate key, an unknown key, a missing source, a bad date or a value of the
+wrong unit stops the load with an error naming the file and the key. Lookups before a
+parameter starts (or after it is repealed) raise :class:`ParameterNotInForce`; they never
+answer 0.
+
+>>> params = default_parameters()
+>>> import datetime as dt
+>>> params.value_at("labour.minimum_wage.region_1", dt.date(2026, 1, 1))
+5310000
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ansinh.core.errors import ParameterLoadError, ParameterNotInForce
+
+PARAMETERS_DIR = Path(__file__).parent / "parameters"
+
+UNITS: dict[str, tuple[type, ...]] = {
+    "vnd": (int,),
+    "rate": (int, float, str),
+    "years": (int, float),
+    "months": (int,),
+    "days": (int,),
+    "count": (int,),
+    "bool": (bool,),
+    "code": (str,),
+}
+_FILE_KEYS = {"description", "unit", "values", "reference"}
+_VALUE_KEYS = {"value", "source"}
+_SOURCE_KEYS = {"instrument", "article", "note", "url"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a value comes from: the instrument, its article, and any caveat."""
+
+    instrument: str
+    article: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class DatedValue:
+    starts: dt.date
+    value: Any
+    source: Source
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter: its unit and its values over time, oldest first."""
+
+    key: str
+    description: str
+    unit: str
+    values: tuple[DatedValue, ...]
+
+    def entry_at(self, as_of: dt.date) -> DatedValue:
+        """The dated value in force on ``as_of``."""
+        index = bisect_right([v.starts for v in self.values], as_of) - 1
+        if index < 0 or self.values[index].value is None:
+            raise ParameterNotInForce(
+                f"{self.key} is not in force on {as_of.isoformat()}",
+                code="law.parameter_not_in_force",
+                field="as_of",
+                rule=f"{self.key} applies from {self.values[0].starts.isoformat()}",
+            )
+        return self.values[index]
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """safe_load that refuses duplicate keys instead of keeping the last one."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        if key in seen:
+            raise ParameterLoadError(f"duplicate key {key!r} at line {key_node.start_mark.line + 1}")
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _fail(path: Path, key: str, message: str) -> ParameterLoadError:
+    return ParameterLoadError(f"{path}: {key}: {message}")
+
+
+def _parse_source(path: Path, key: str, raw: Any) -> Source:
+    if not isinstance(raw, dict) or not raw.get("instrument") or not raw.get("article"):
+        raise _fail(path, key, "every value needs source.instrument and source.article")
+    unknown = set(raw) - _SOURCE_KEYS
+    if unknown:
+        raise _fail(path, key, f"unknown source keys {sorted(unknown)}")
+    return Source(str(raw["instrument"]), str(raw["article"]), raw.get("note"))
+
+
+def _parse_date(path: Path, key: str, raw: Any) -> dt.date:
+    if isinstance(raw, dt.date):
+        return raw
+    try:
+        return dt.date.fromisoformat(str(raw))
+    except ValueError as exc:
+        raise _fail(path, key, f"{raw!r} is not an ISO date") from exc
+
+
+def _check_unit(path: Path, key: str, unit: str, value: Any) -> None:
+    if value is None:
+        return
+    allowed = UNITS[unit]
+    if isinstance(value, bool) and bool not in allowed:
+        raise _fail(path, key, f"value {value!r} is not of unit {unit}")
+    if not isinstance(value, allowed):
+        raise _fail(path, key, f"value {value!r} is not of unit {unit}")
+    if unit == "vnd" and value < 0:
+        raise _fail(path, key, f"amount {value} is negative")
+
+
+def load_parameter(path: Path, key: str) -> Parameter:
+    """Parse and validate one parameter file."""
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
+    except (ParameterLoadError, yaml.YAMLError) as exc:
+        raise _fail(path, key, str(exc)) from exc
+    if not isinstance(raw, dict):
+        raise _fail(path, key, "the file must be a mapping")
+    unknown = set(raw) - _FILE_KEYS
+    if unknown:
+        raise _fail(path, key, f"unknown keys {sorted(unknown)}")
+    unit = raw.get("unit")
+    if unit not in UNITS:
+        raise _fail(path, key, f"unit {unit!r} is not one of {sorted(UNITS)}")
+    values = raw.get("values")
+    if not isinstance(values, dict) or not values:
+        raise _fail(path, key, "values must be a non-empty map of date to value")
+    dated: list[DatedValue] = []
+    for raw_date, entry in values.items():
+        starts = _parse_date(path, key, raw_date)
+        if not isinstance(entry, dict) or "value" not in entry:
+            raise _fail(path, key, f"{starts}: each date maps to {{value, source}}")
+        if set(entry) - _VALUE_KEYS:
+            raise _fail(path, key, f"{starts}: unknown keys {sorted(set(entry) - _VALUE_KEYS)}")
+        _check_unit(path, key, unit, entry["value"])
+        dated.append(DatedValue(starts, entry["value"], _parse_source(path, key, entry.get("source"))))
+    dated.sort(key=lambda v: v.starts)
+    return Parameter(key, str(raw.get("description", "")), unit, tuple(dated))
+
+
+@dataclass(frozen=True)
+class ParameterSet:
+    """All parameters, by dotted key."""
+
+    parameters: dict[str, Parameter]
+
+    def get(self, key: str) -> Parameter:
+        try:
+            return self.parameters[key]
+        except KeyError:
+            raise ParameterNotInForce(
+                f"no legal parameter {key!r}", code="law.unknown_parameter", field="key",
+                rule="parameters are defined in law/parameters",
+            ) from None
+
+    def value_at(self, key: str, as_of: dt.date) -> Any:
+        """The value of ``key`` in force on ``as_of``."""
+        return self.get(key).entry_at(as_of).value
+
+    def source_at(self, key: str, as_of: dt.date) -> Source:
+        """The legal source of the value of ``key`` in force on ``as_of``."""
+        return self.get(key).entry_at(as_of).source
+
+
+def load_directory(directory: Path) -> ParameterSet:
+    """Load every ``*.yaml`` under ``directory`` as a parameter."""
+    parameters: dict[str, Parameter] = {}
+    for path in sorted(directory.rglob("*.yaml")):
+        key = ".".join(path.relative_to(directory).with_suffix("").parts)
+        parameters[key] = load_parameter(path, key)
+    return ParameterSet(parameters)
+
+
+@lru_cache(maxsize=1)
+def default_parameters() -> ParameterSet:
+    """The parameters shipped with ansinh, loaded and validated once."""
+    return load_directory(PARAMETERS_DIR)
+
+
+def value_at(key: str, as_of: dt.date) -> Any:
+    """Shorthand for ``default_parameters().value_at(key, as_of)``."""
+    return default_parameters().value_at(key, as_of)

@@ -1,0 +1,1 @@
+"""The organisation: administrative areas (effective-dated), offices and jurisdiction."""

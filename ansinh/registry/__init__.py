@@ -1,0 +1,1 @@
+"""People, employers, households, participation periods and identity checks."""
