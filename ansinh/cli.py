@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from ansinh.db.commands import app as db_app
+from ansinh.registry.commands import employers_app, people_app
 
 app = typer.Typer(
     help="ansinh: social, health and unemployment insurance administration.",
@@ -12,6 +13,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db_app, name="db")
+app.add_typer(people_app, name="people")
+app.add_typer(employers_app, name="employers")
 
 
 def main() -> None:

@@ -6,14 +6,17 @@ rule, never a traceback; nothing is written because the unit of work rolls back.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 import typer
+from pydantic import BaseModel, ValidationError
 from rich.console import Console
 
-from ansinh.core.errors import AnsinhError
+from ansinh.core import clock
+from ansinh.core.errors import AnsinhError, InvalidInput
 from ansinh.db.engine import engine_for
 from ansinh.db.uow import UnitOfWork
 
@@ -49,3 +52,39 @@ def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(code=1) from None
 
     return wrapper
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_input(model: type[M], **data: object) -> M:
+    """Validate CLI input with the same Pydantic type the API uses.
+
+    The first problem becomes an :class:`InvalidInput` naming the field, so the CLI and the
+    API refuse the same input for the same reason.
+    """
+    try:
+        return model.model_validate({k: v for k, v in data.items() if v is not None})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first.get("loc", ())) or "input"
+        raise InvalidInput(
+            first.get("msg", "invalid value"), code="input.invalid", field=field,
+            rule="the input must match the published schema",
+        ) from None
+
+
+def parse_date(text: str | None, *, field: str) -> dt.date | None:
+    """An ISO date typed at the command line, or None."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"{text!r} is not a date written YYYY-MM-DD", code="date.format",
+                           field=field, rule="dates are written YYYY-MM-DD") from None
+
+
+def as_of_or_today(text: str | None) -> dt.date:
+    """The date a command acts on: ``--as-of`` or today."""
+    return parse_date(text, field="as_of") or clock.today()

@@ -7,7 +7,7 @@ import re
 
 from ansinh.core.errors import InvalidInput
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$", re.ASCII)
 
 
 def parse_month(text: str, *, field: str = "month") -> dt.date:

@@ -6,7 +6,6 @@ read while a batch writes; PostgreSQL needs nothing special.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -34,11 +33,22 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
 
-@lru_cache(maxsize=4)
+_ENGINES: dict[str, Engine] = {}
+
+
 def engine_for(url: str | None = None) -> Engine:
     """The shared engine for ``url`` (default: the configured database)."""
     settings = get_settings()
-    return make_engine(url or settings.database_url, echo=settings.sql_echo)
+    url = url or settings.database_url
+    if url not in _ENGINES:
+        _ENGINES[url] = make_engine(url, echo=settings.sql_echo)
+    return _ENGINES[url]
+
+
+def dispose_engines() -> None:
+    """Close every shared engine's connections (when settings change, and at exit)."""
+    while _ENGINES:
+        _ENGINES.popitem()[1].dispose()
 
 
 def is_sqlite(engine: Engine) -> bool:

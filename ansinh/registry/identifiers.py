@@ -22,10 +22,10 @@ from ansinh.core.errors import InvalidInput
 from ansinh.org.provinces import citizen_id_province_codes
 
 CITIZEN_ID_RULE = "12 digits: place-of-birth code, century-and-sex digit, year of birth, 6 digits"
-_CITIZEN_ID = re.compile(r"^\d{12}$")
-_SI_NUMBER = re.compile(r"^\d{10}$")
-_TAX_CODE = re.compile(r"^(\d{10})(?:-(\d{3}))?$")
-_UNIT_CODE = re.compile(r"^[A-Z]{2}\d{4}[A-Z]$")
+_CITIZEN_ID = re.compile(r"^\d{12}$", re.ASCII)
+_SI_NUMBER = re.compile(r"^\d{10}$", re.ASCII)
+_TAX_CODE = re.compile(r"^(\d{10})(?:-(\d{3}))?$", re.ASCII)
+_UNIT_CODE = re.compile(r"^[A-Z]{2}\d{4}[A-Z]$", re.ASCII)
 _TAX_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 FIRST_CENTURY = 1900
 """Century digit 0/1 stands for 1900-1999, 2/3 for 2000-2099 and so on to 8/9."""

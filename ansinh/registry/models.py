@@ -100,6 +100,8 @@ class Employer(Base):
     unit_code: Mapped[str] = mapped_column(String(10), unique=True)
     tax_code: Mapped[str] = mapped_column(String(14), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
+    """The name folded to lower-case ASCII, for search."""
     address_commune_id: Mapped[int] = mapped_column(ForeignKey("admin_unit.id"), index=True)
     wage_region: Mapped[int] = mapped_column(SmallInteger)
     """Minimum-wage region (1-4) of the workplace, set by the decree's annex."""

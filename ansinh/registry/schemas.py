@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from ansinh.registry.models import HouseholdRole, OwnershipSector, Scheme, Sex
 
 Salary = Annotated[StrictInt, Field(ge=0, description="Monthly amount in integer đồng.")]
-Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-03"])]
+Month = Annotated[str, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", examples=["2026-03"])]
 
 
 class _Input(BaseModel):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 23:52:42.861843
+Create Date: 2026-11-23
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ def upgrade() -> None:
     sa.Column('unit_code', sa.String(length=10), nullable=False),
     sa.Column('tax_code', sa.String(length=14), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('name_key', sa.String(length=200), nullable=False),
     sa.Column('address_commune_id', sa.Integer(), nullable=False),
     sa.Column('wage_region', sa.SmallInteger(), nullable=False),
     sa.Column('wage_region_source', sa.String(length=200), nullable=False),
@@ -80,6 +81,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('employer', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_employer_address_commune_id'), ['address_commune_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_employer_name_key'), ['name_key'], unique=False)
 
     op.create_table('household',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -198,6 +200,7 @@ def downgrade() -> None:
 
     op.drop_table('household')
     with op.batch_alter_table('employer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_employer_name_key'))
         batch_op.drop_index(batch_op.f('ix_employer_address_commune_id'))
 
     op.drop_table('employer')
