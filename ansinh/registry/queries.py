@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ansinh.db.uow import UnitOfWork
 from ansinh.org import service as org
@@ -119,3 +119,24 @@ def person_file(*, uow: UnitOfWork, key: str, as_of: dt.date) -> PersonFile:
             total_months=views.distinct_months(history),
             possible_duplicates=_summaries(uow, look_alikes),
         )
+
+
+def example_people(*, uow: UnitOfWork, limit: int = 3) -> PersonList:
+    """Living people with the longest participation records: good first pages to open."""
+    with uow:
+        periods = (
+            select(Participation.person_id, func.count().label("periods"))
+            .group_by(Participation.person_id)
+            .subquery()
+        )
+        people = list(
+            uow.session.scalars(
+                select(Person)
+                .join(periods, periods.c.person_id == Person.id)
+                .where(Person.death_date.is_(None))
+                .order_by(periods.c.periods.desc(), Person.id)
+                .limit(limit)
+            )
+        )
+        items = _summaries(uow, people)
+        return PersonList(items=items, count=len(items))

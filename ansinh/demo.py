@@ -1,0 +1,67 @@
+"""``ansinh serve`` and ``ansinh demo``: the web app on a database, or on a fresh demo country."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from ansinh.cli_support import as_of_or_today, console
+from ansinh.db import migrate
+from ansinh.db.engine import engine_for, make_engine
+from ansinh.db.uow import UnitOfWork
+
+Host = Annotated[str, typer.Option(help="Address to listen on.")]
+Port = Annotated[int, typer.Option(help="Port to listen on.")]
+
+
+def _serve(url: str, host: str, port: int) -> None:
+    from ansinh.api.app import create_app
+
+    engine = engine_for(url)
+    console.print(f"\n[bold green]ansinh is serving at http://{host}:{port}/[/bold green]  "
+                  f"(API: http://{host}:{port}/api/v1/docs; Ctrl-C to stop)")
+    uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
+
+
+def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+    """Serve the web app and the API on the configured database (ANSINH_DATABASE_URL)."""
+    from ansinh.core.settings import get_settings
+
+    _serve(get_settings().database_url, host, port)
+
+
+def demo(
+    people: Annotated[int, typer.Option(help="People in the synthetic country.")] = 30_000,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic country.")] = 1,
+    database: Annotated[Path, typer.Option(help="SQLite file to create (replaced).")] = Path("ansinh-demo.db"),
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Day the country is observed (default today).")] = None,
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    serve_app: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the web app afterwards.")] = True,
+) -> None:
+    """Create a SQLite database, synthesise a small country into it, and serve the web app."""
+    from ansinh.org.service import load_admin_map
+    from ansinh.registry.queries import example_people
+    from ansinh.synth.commands import synthesise
+
+    started = time.perf_counter()
+    day = as_of_or_today(as_of)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    url = f"sqlite:///{database.resolve()}"
+    console.print(f"Creating the demo database [bold]{database}[/bold] ...")
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    load_admin_map(uow=UnitOfWork(engine))
+    synthesise(engine=engine, people=people, seed=seed, as_of=day, progress=True)
+    examples = example_people(uow=UnitOfWork(engine), limit=3)
+    engine.dispose()
+    console.print(f"Demo country ready in {time.perf_counter() - started:.0f} s. People to look up:")
+    for person in examples.items:
+        console.print(f"  http://{host}:{port}/officer/people/{person.citizen_id}  {person.full_name}")
+    if serve_app:
+        _serve(url, host, port)
