@@ -70,7 +70,7 @@ def _postgres_reachable() -> str | None:
         with admin.connect() as connection:
             connection.execute(text("SELECT 1"))
         admin.dispose()
-    except Exception as exc:  # noqa: BLE001 - any failure means unreachable
+    except Exception as exc:  # any failure means unreachable
         return str(exc).splitlines()[0]
     return None
 

@@ -45,7 +45,8 @@ def _field_of(location: tuple[Any, ...] | list[Any]) -> str:
 
 
 async def _domain_error(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, AnsinhError)
+    if not isinstance(error, AnsinhError):  # registered for AnsinhError only
+        raise error
     return problem(
         error.status, error.title, error.message, error.code, field=error.field,
         rule=error.rule, instance=request.url.path, **error.extra,
@@ -53,7 +54,8 @@ async def _domain_error(request: Request, error: Exception) -> JSONResponse:
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, RequestValidationError)
+    if not isinstance(error, RequestValidationError):  # registered for it only
+        raise error
     errors = [
         {"field": _field_of(e.get("loc", ())), "message": e.get("msg", ""), "type": e.get("type")}
         for e in error.errors()

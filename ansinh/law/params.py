@@ -92,7 +92,7 @@ class _StrictLoader(yaml.SafeLoader):
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
     seen: set[Any] = set()
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise ParameterLoadError(f"duplicate key {key!r} at line {key_node.start_mark.line + 1}")
         seen.add(key)
@@ -132,7 +132,7 @@ def _check_unit(path: Path, key: str, unit: str, value: Any) -> None:
         raise _fail(path, key, f"value {value!r} is not of unit {unit}")
     if not isinstance(value, allowed):
         raise _fail(path, key, f"value {value!r} is not of unit {unit}")
-    if unit == "vnd" and value < 0:
+    if unit == "vnd" and isinstance(value, int) and value < 0:
         raise _fail(path, key, f"amount {value} is negative")
 
 
@@ -140,7 +140,7 @@ def load_parameter(path: Path, key: str) -> Parameter:
     """Parse and validate one parameter file."""
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
-    except (ParameterLoadError, yaml.YAMLError) as exc:
+    except (ParameterLoadError, yaml.YAMLError, ValueError) as exc:  # ValueError: a date like 2024-13-01
         raise _fail(path, key, str(exc)) from exc
     if not isinstance(raw, dict):
         raise _fail(path, key, "the file must be a mapping")

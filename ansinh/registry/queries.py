@@ -110,7 +110,7 @@ def person_file(*, uow: UnitOfWork, key: str, as_of: dt.date) -> PersonFile:
         household = uow.session.get(Household, person.household_id) if person.household_id else None
         history = views.history_months(periods, as_of=as_of)
         open_flags = set(possible_duplicates(uow, person, raise_flags=False, as_of=as_of))
-        look_alikes = [c for c in _duplicate_candidates(uow, person)] if open_flags else []
+        look_alikes = _duplicate_candidates(uow, person) if open_flags else []
         return PersonFile(
             person=views.person_public(person, communes[person.residence_commune_id], household),
             employers=[views.employer_public(e, communes[e.address_commune_id]) for e in employers],

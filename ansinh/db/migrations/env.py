@@ -24,7 +24,8 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     url = config.get_main_option("sqlalchemy.url")
-    assert url is not None
+    if url is None:
+        raise RuntimeError("sqlalchemy.url is not configured")
     engine = make_engine(url)
     with engine.connect() as connection:
         context.configure(
