@@ -140,8 +140,10 @@ def load_parameter(path: Path, key: str) -> Parameter:
     """Parse and validate one parameter file."""
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
-    except (ParameterLoadError, yaml.YAMLError, ValueError) as exc:  # ValueError: a date like 2024-13-01
+    except (ParameterLoadError, yaml.YAMLError) as exc:
         raise _fail(path, key, str(exc)) from exc
+    except ValueError as exc:  # YAML's own date parsing of e.g. 2024-13-01
+        raise _fail(path, key, f"a date is not a valid ISO date ({exc})") from exc
     if not isinstance(raw, dict):
         raise _fail(path, key, "the file must be a mapping")
     unknown = set(raw) - _FILE_KEYS
