@@ -1,0 +1,1 @@
+"""Server-rendered pages for officers, employers and citizens, in Vietnamese and English."""

@@ -1,0 +1,48 @@
+"""The server-rendered pages: static files, each area's page router, HTML error pages.
+
+Pages are plain HTML and CSS served by the same app as the API, with no JavaScript
+framework and nothing fetched from a CDN: offices may run without internet access.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ansinh.registry.pages import router as registry_pages
+from ansinh.web import i18n
+from ansinh.web.render import redirect, render_status
+
+STATIC = Path(__file__).parent / "static"
+API_PATH = "/api/"
+"""Paths under here answer problem+json; every other path is a page and answers HTML."""
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    """An unknown address or wrong method: an HTML page for people, JSON for the API."""
+    if not isinstance(error, StarletteHTTPException):
+        raise TypeError(f"registered for HTTP errors, got {type(error).__name__}")
+    if request.url.path.startswith(API_PATH) or error.status_code < 400:
+        return await http_exception_handler(request, error)
+    response = render_status(request, error.status_code)
+    if error.headers:
+        response.headers.update(error.headers)
+    return response
+
+
+def mount_web(app: FastAPI) -> None:
+    """Add the pages, their static files and HTML error pages to ``app``."""
+    i18n.load_all()
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(registry_pages)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+
+    @app.get("/", include_in_schema=False)
+    def home(request: Request) -> RedirectResponse:
+        """The officer's first task is finding a person, so the home page is that search."""
+        return redirect(request, str(app.url_path_for("person_search")))
