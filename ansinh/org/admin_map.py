@@ -16,7 +16,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from ansinh.db.uow import UnitOfWork
-from ansinh.org import reference
+from ansinh.org import legacy, reference
 from ansinh.org.models import AdminLevel, AdminSuccession, AdminUnit
 from ansinh.org.reference import SuccessionRecord, UnitKey, UnitRecord
 
@@ -115,8 +115,8 @@ def load_admin_map(*, uow: UnitOfWork) -> AdminMapSummary:
     Idempotent: units are matched on (level, code, valid_from), successions on the pair of
     units, so a second run inserts nothing.
     """
-    units = reference.all_units()
-    successions = reference.all_successions()
+    units = reference.old_provinces() + legacy.legacy_units() + reference.new_units()
+    successions = reference.province_successions() + legacy.commune_successions()
     with uow:
         session = uow.session
         ids, counts = _write_units(session, units)

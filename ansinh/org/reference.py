@@ -2,10 +2,12 @@
 
 Nothing here touches the database: it turns the sources into plain records that
 :mod:`ansinh.org.admin_map` writes. The 34 provinces and 3,321 communes in force from the
-reform come from the installed ``vietnam-provinces`` package (the national statistics
-office's list, never typed by hand); the 63 provinces before it and the province each went
-into come from ``data/provinces-2025.csv``; the dates and the law that sets them come from
-``data/admin-map.yaml``, so no legal date is a literal in code.
+reform come from the installed ``vietnam-provinces`` package (never typed by hand; note
+that it numbers about a hundred communes differently from the statistics office's current
+list, see docs/admin-map.md); the 63 provinces before it and the province each went into
+come from ``data/provinces-2025.csv``; the districts and communes before the reform and the
+commune conversion come from :mod:`ansinh.org.legacy`; the dates and the law that sets them
+come from ``data/admin-map.yaml``, so no legal date is a literal in code.
 """
 
 from __future__ import annotations
@@ -31,11 +33,11 @@ CODE_WIDTH = {
     AdminLevel.DISTRICT: DISTRICT_CODE_WIDTH,
     AdminLevel.COMMUNE: COMMUNE_CODE_WIDTH,
 }
-"""Codes are the statistics office's numbers, zero-padded as they are printed on forms."""
+"""Codes are numbers, zero-padded to a fixed width per level as they are printed on forms."""
 
 PACKAGE_SOURCE = (
     f"vietnam-provinces {vietnam_provinces.__version__} "
-    f"(NSO list, data {vietnam_provinces.__data_version__})"
+    f"(data {vietnam_provinces.__data_version__})"
 )
 
 
@@ -108,6 +110,11 @@ def key(level: AdminLevel, code: int | str, valid_from: dt.date) -> UnitKey:
     return UnitKey(level, pad(level, code), valid_from)
 
 
+def clean_name(name: str) -> str:
+    """A name with single spaces: the package has a few with doubled ones ("Xã  Xuân Giang")."""
+    return " ".join(name.split())
+
+
 def _old_province_type(name: str) -> str:
     """The old CSV names centrally-run cities "Thành phố …"; every other unit is a tỉnh."""
     if name.startswith("Thành phố "):
@@ -160,12 +167,12 @@ def new_units() -> list[UnitRecord]:
     for province in _package_divisions():
         parent = key(AdminLevel.PROVINCE, province["code"], p.reform_on)
         records.append(
-            UnitRecord(parent, province["name"], province["division_type"], None, source)
+            UnitRecord(parent, clean_name(province["name"]), province["division_type"], None, source)
         )
         records.extend(
             UnitRecord(
                 key=key(AdminLevel.COMMUNE, ward["code"], p.reform_on),
-                name=ward["name"],
+                name=clean_name(ward["name"]),
                 division_type=ward["division_type"],
                 valid_to=None,
                 source=source,
@@ -188,13 +195,3 @@ def province_successions() -> list[SuccessionRecord]:
         )
         for m in mergers()
     ]
-
-
-def all_units() -> list[UnitRecord]:
-    """Every unit of every period, parents before their children."""
-    return old_provinces() + new_units()
-
-
-def all_successions() -> list[SuccessionRecord]:
-    """Every succession between units of successive periods."""
-    return province_successions()

@@ -63,7 +63,7 @@ class ProvinceDetail:
 def _unknown_rule(level: AdminLevel) -> str:
     width = CODE_WIDTH[level]
     return (
-        f"a {level.value} code is the {width}-digit statistics office code "
+        f"a {level.value} code is the {width}-digit code "
         f"of a {level.value} in force on the date"
     )
 

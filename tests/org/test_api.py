@@ -139,3 +139,11 @@ def test_commune_not_in_force_is_404(client: TestClient, db: Engine) -> None:
     assert body["code"] == "commune.not_found"
     assert "not in force on 2024-01-01" in body["detail"]
     assert client.get(f"{PREFIX}/communes/99999").status_code == 404
+
+
+def test_old_commune_with_its_district(client: TestClient) -> None:
+    body = client.get(f"{PREFIX}/communes/00001", params={"on": "2024-01-01"}).json()
+    assert (body["name"], body["district_code"], body["district_name"]) == (
+        "Phường Phúc Xá", "001", "Quận Ba Đình"
+    )
+    assert (body["province_code"], body["valid_to"]) == ("01", "2025-06-30")
