@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from ansinh.db.commands import app as db_app
+from ansinh.demo import demo, serve
+from ansinh.org.commands import app as org_app
 from ansinh.registry.commands import employers_app, people_app
 
 app = typer.Typer(
@@ -15,6 +17,9 @@ app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.add_typer(people_app, name="people")
 app.add_typer(employers_app, name="employers")
+app.add_typer(org_app, name="org")
+app.command()(serve)
+app.command()(demo)
 
 
 def main() -> None:

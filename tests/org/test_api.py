@@ -3,42 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import Engine, func, select
 
-from ansinh.api.errors import install_error_handlers
+from ansinh.api.app import create_app
 from ansinh.org.models import AdminLevel, AdminUnit
 
-with warnings.catch_warnings():
-    # Starlette asks for httpx2 in place of the pinned httpx; the client works either way.
-    warnings.filterwarnings("ignore", message=".*install `httpx2`", category=UserWarning)
-    from fastapi.testclient import TestClient
+from fastapi.testclient import TestClient
 
 PREFIX = "/api/v1/areas"
 
 
-def _app(engine: Engine) -> FastAPI:
-    """The full application when it builds; else this router alone, mounted the same way."""
-    try:
-        from ansinh.api.app import create_app
-
-        return create_app(engine)
-    except ImportError:
-        from ansinh.org.api import router
-
-        app = FastAPI()
-        app.state.engine = engine
-        install_error_handlers(app)
-        app.include_router(router, prefix="/api/v1")
-        return app
-
-
 @pytest.fixture
 def client(db: Engine) -> TestClient:
-    return TestClient(_app(db))
+    return TestClient(create_app(db))
 
 
 def test_provinces_on_each_side_of_the_reform(client: TestClient) -> None:

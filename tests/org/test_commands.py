@@ -8,18 +8,14 @@ import pytest
 from typer.testing import CliRunner
 
 from ansinh.core.settings import get_settings
-from ansinh.db import engine as db_engine
+from ansinh.db.engine import dispose_engines
 from ansinh.org.commands import app
 
 
 def _clear_caches() -> None:
     """Forget the cached settings and close the shared engines, so the URL is read again."""
     get_settings.cache_clear()
-    dispose = getattr(db_engine, "dispose_engines", None)
-    if dispose is not None:
-        dispose()
-    else:
-        db_engine.engine_for.cache_clear()  # type: ignore[attr-defined]
+    dispose_engines()
 
 
 @pytest.fixture
