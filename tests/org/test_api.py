@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
 from ansinh.api.app import create_app
 from ansinh.org.models import AdminLevel, AdminUnit
-
-from fastapi.testclient import TestClient
 
 PREFIX = "/api/v1/areas"
 
