@@ -1,0 +1,99 @@
+"""Loading the synthetic country into the database, and ``ansinh synth`` at the command line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import typer
+from sqlalchemy import Engine, func, select
+from typer.testing import CliRunner
+
+from ansinh.core.errors import Conflict
+from ansinh.core.settings import get_settings
+from ansinh.db.engine import dispose_engines
+from ansinh.db.uow import UnitOfWork
+from ansinh.registry import models
+from ansinh.synth.commands import command
+from ansinh.synth.writer import Summary, synthesise
+from tests.synth.conftest import AS_OF
+
+
+def count(engine: Engine, model: type) -> int:
+    with UnitOfWork(engine) as uow:
+        return uow.session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def stored(engine: Engine) -> dict[str, int]:
+    return {
+        "people": count(engine, models.PopulationRecord),
+        "registered": count(engine, models.Person),
+        "households": count(engine, models.Household),
+        "employers": count(engine, models.Employer),
+        "participation_periods": count(engine, models.Participation),
+        "deaths": count(engine, models.DeathNotice),
+    }
+
+
+def expected(summary: Summary) -> dict[str, int]:
+    return {name: getattr(summary, name) for name in
+            ("people", "registered", "households", "employers", "participation_periods", "deaths")}
+
+
+def test_synthesise_writes_what_it_generated(db: Engine) -> None:
+    summary = synthesise(engine=db, people=2_000, seed=5, as_of=AS_OF)
+    assert summary.people == 2_000
+    assert stored(db) == expected(summary)
+    with UnitOfWork(db) as uow:
+        pensioners = uow.session.scalar(
+            select(func.count()).select_from(models.Participation).where(
+                models.Participation.hi_group_code == "HT", models.Participation.end_month.is_(None)
+            )
+        )
+        person = uow.session.scalars(select(models.Person).order_by(models.Person.id).limit(1)).one()
+        record = uow.session.get(models.PopulationRecord, person.citizen_id)
+        assert record is not None
+        assert (record.full_name, record.birth_date, record.sex) == (person.full_name, person.birth_date, person.sex)
+    assert pensioners == summary.pensioners
+
+
+def test_a_registry_with_people_is_replaced_only_when_asked(db: Engine) -> None:
+    synthesise(engine=db, people=300, seed=1, as_of=AS_OF)
+    with pytest.raises(Conflict):
+        synthesise(engine=db, people=300, seed=2, as_of=AS_OF)
+    summary = synthesise(engine=db, people=400, seed=2, as_of=AS_OF, replace=True)
+    assert stored(db) == expected(summary)
+    with UnitOfWork(db) as uow:
+        uow.session.add(models.Household(code="HGD-after-load", address_commune_id=_any_commune(db)))
+        uow.commit()
+    assert count(db, models.Household) == summary.households + 1
+
+
+def _any_commune(engine: Engine) -> int:
+    with UnitOfWork(engine) as uow:
+        return uow.session.scalars(select(models.Person.residence_commune_id).limit(1)).one()
+
+
+@pytest.fixture
+def cli_db(db: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    monkeypatch.setenv("ANSINH_DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    dispose_engines()
+    yield db
+    get_settings.cache_clear()
+    dispose_engines()
+
+
+def test_the_command_line_generates_and_summarises(cli_db: Engine) -> None:
+    app = typer.Typer()
+    app.command("synth")(command)
+    app.command("other")(lambda: None)
+    result = CliRunner().invoke(
+        app, ["synth", "--people", "500", "--seed", "9", "--as-of", AS_OF.isoformat(), "--no-progress"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "participation periods" in result.output
+    assert count(cli_db, models.PopulationRecord) == 500
+    again = CliRunner().invoke(app, ["synth", "--people", "500", "--as-of", AS_OF.isoformat(), "--no-progress"])
+    assert again.exit_code == 1
+    assert "registry.bulk.not_empty" in again.output
