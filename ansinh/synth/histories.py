@@ -151,14 +151,17 @@ def pension_periods(
 ) -> Periods:
     """An open HI period (group HT) from the retirement month for those with enough years.
 
-    The monthly amount is synthetic: ``rate`` x the mean declared salary, the rate rising
-    from ``base_rate`` by ``step_rate`` a year beyond ``base_years`` up to ``max_rate``, and
-    at least the base salary of the month observed. It is not the legal pension formula.
+    The monthly amount is synthetic: ``rate`` x the mean declared salary, each salary
+    brought to the month observed by the growth of the region I wage floor (a stand-in for
+    the legal revaluation coefficients), the rate rising from ``base_rate`` by ``step_rate``
+    a year beyond ``base_years`` up to ``max_rate``, and at least the base salary of the
+    month observed. It is not the legal pension formula.
     """
     months = np.bincount(contributed.person, weights=contributed.months, minlength=pop.size)
-    earned = np.bincount(
-        contributed.person, weights=contributed.months * contributed.salary.astype(np.float64), minlength=pop.size
-    )
+    revalued = contributed.salary * (floors.floor(np.array([1]), np.array([observed]))[0] / floors.floor(
+        np.ones_like(contributed.end), contributed.end
+    ))
+    earned = np.bincount(contributed.person, weights=contributed.months * revalued, minlength=pop.size)
     section = shape.section("pension")
     eligible = (months >= float(section["min_months"])) & (careers.retire <= careers.horizon)
     person = np.flatnonzero(eligible)

@@ -175,3 +175,20 @@ def test_refuses_impossible_requests(communes: pl.DataFrame, people: int, as_of:
     with pytest.raises(InvalidInput) as caught:
         generate(communes=communes, people=people, seed=1, as_of=as_of)
     assert caught.value.field == field
+
+
+@pytest.mark.parametrize("people", [1, 10])
+def test_tiny_countries_are_consistent(communes: pl.DataFrame, people: int) -> None:
+    country = generate(communes=communes, people=people, seed=1, as_of=AS_OF)
+    assert country.population_record.height == people
+    person_ids = set(country.person.get_column("id"))
+    assert set(country.participation.get_column("person_id")) <= person_ids
+    assert set(country.participation.get_column("employer_id").drop_nulls()) <= set(country.employer.get_column("id"))
+
+
+def test_the_folded_name_expression_is_name_key() -> None:
+    from ansinh.synth.codes import name_keys
+
+    names = pl.Series(["ĐẶNG  văn Ứng", " Nguyễn Thị Đào ", "Lê\tHoàng  Yến", "Ông Ích Khiêm"])
+    folded = pl.select(name_keys(pl.lit(names))).to_series().to_list()
+    assert folded == [name_key(n) for n in names]

@@ -1,0 +1,1 @@
+"""Synthetic national population for demos, tests and benchmarks (``ansinh synth``)."""
