@@ -8,6 +8,7 @@ from ansinh.db.commands import app as db_app
 from ansinh.demo import demo, serve
 from ansinh.org.commands import app as org_app
 from ansinh.registry.commands import employers_app, people_app
+from ansinh.synth.commands import command as synth_command
 
 app = typer.Typer(
     help="ansinh: social, health and unemployment insurance administration.",
@@ -18,6 +19,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(people_app, name="people")
 app.add_typer(employers_app, name="employers")
 app.add_typer(org_app, name="org")
+app.command("synth")(synth_command)
 app.command()(serve)
 app.command()(demo)
 

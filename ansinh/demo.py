@@ -44,9 +44,8 @@ def demo(
     serve_app: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the web app afterwards.")] = True,
 ) -> None:
     """Create a SQLite database, synthesise a small country into it, and serve the web app."""
-    from ansinh.org.service import load_admin_map
     from ansinh.registry.queries import example_people
-    from ansinh.synth.commands import synthesise
+    from ansinh.synth.writer import synthesise
 
     started = time.perf_counter()
     day = as_of_or_today(as_of)
@@ -56,7 +55,6 @@ def demo(
     console.print(f"Creating the demo database [bold]{database}[/bold] ...")
     migrate.upgrade(url)
     engine = make_engine(url)
-    load_admin_map(uow=UnitOfWork(engine))
     synthesise(engine=engine, people=people, seed=seed, as_of=day, progress=True)
     examples = example_people(uow=UnitOfWork(engine), limit=3)
     engine.dispose()
