@@ -65,7 +65,7 @@ def test_unknown_parameter(tmp_path: Path) -> None:
         (lambda t: t.replace("  2024-07-01:", "  2024-13-01:"), "ISO date"),
         (lambda t: t + "extra: 1\n", "unknown keys"),
         (lambda t: t.replace("    value: 200\n", "    value: 200\n    amount: 3\n"), "unknown keys"),
-        (lambda t: "values: [", "amount"),
+        (lambda _: "values: [", "amount"),
     ],
 )
 def test_bad_files_name_the_file_and_the_key(tmp_path: Path, change: object, message: str) -> None:
