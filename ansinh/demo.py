@@ -9,10 +9,13 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from ansinh.cli_support import as_of_or_today, console
+from ansinh.cli_support import as_of_or_today, console, handles_errors
 from ansinh.db import migrate
 from ansinh.db.engine import engine_for, make_engine
 from ansinh.db.uow import UnitOfWork
+
+DEMO_PROVINCES = ["01"]
+"""Hà Nội: the demo is one provincial office's database, its people and its employers."""
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
 Port = Annotated[int, typer.Option(help="Port to listen on.")]
@@ -27,6 +30,7 @@ def _serve(url: str, host: str, port: int) -> None:
     uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
 
 
+@handles_errors
 def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Serve the web app and the API on the configured database (ANSINH_DATABASE_URL)."""
     from ansinh.core.settings import get_settings
@@ -34,8 +38,12 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     _serve(get_settings().database_url, host, port)
 
 
+@handles_errors
 def demo(
-    people: Annotated[int, typer.Option(help="People in the synthetic country.")] = 30_000,
+    people: Annotated[int, typer.Option(help="People in the synthetic population.")] = 30_000,
+    province: Annotated[list[str] | None, typer.Option(
+        help="Province(s) the demo office serves (codes in force); repeatable.")] = None,
+    whole_country: Annotated[bool, typer.Option(help="Spread the people over all 34 provinces.")] = False,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic country.")] = 1,
     database: Annotated[Path, typer.Option(help="SQLite file to create (replaced).")] = Path("ansinh-demo.db"),
     as_of: Annotated[str | None, typer.Option("--as-of", help="Day the country is observed (default today).")] = None,
@@ -43,7 +51,7 @@ def demo(
     port: Port = 8000,
     serve_app: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the web app afterwards.")] = True,
 ) -> None:
-    """Create a SQLite database, synthesise a small country into it, and serve the web app."""
+    """Create a SQLite database, synthesise a province (or the country) into it, and serve the web app."""
     from ansinh.registry.queries import example_people
     from ansinh.synth.writer import synthesise
 
@@ -55,7 +63,8 @@ def demo(
     console.print(f"Creating the demo database [bold]{database}[/bold] ...")
     migrate.upgrade(url)
     engine = make_engine(url)
-    synthesise(engine=engine, people=people, seed=seed, as_of=day, progress=True)
+    provinces = () if whole_country else (province or DEMO_PROVINCES)
+    synthesise(engine=engine, people=people, seed=seed, as_of=day, progress=True, provinces=provinces)
     examples = example_people(uow=UnitOfWork(engine), limit=3)
     engine.dispose()
     console.print(f"Demo country ready in {time.perf_counter() - started:.0f} s. People to look up:")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import string
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 from ansinh.core.errors import Conflict
 from ansinh.db.uow import UnitOfWork
@@ -80,8 +80,9 @@ def find_employers(*, uow: UnitOfWork, query: str, limit: int = 50) -> EmployerL
         if text and (text[:1].isdigit() or text.isupper()):
             statement = statement.where((Employer.tax_code == text) | (Employer.unit_code == text))
         else:
+            padded = literal(" ") + Employer.name_key
             for word in name_key(text).split():
-                statement = statement.where(Employer.name_key.contains(word, autoescape=True))
+                statement = statement.where(padded.contains(f" {word}", autoescape=True))
         employers = list(uow.session.scalars(statement.order_by(Employer.name).limit(min(limit, MAX_RESULTS))))
         communes = org.commune_infos(uow=uow, ids={e.address_commune_id for e in employers})
         items = [views.employer_public(e, communes[e.address_commune_id]) for e in employers]

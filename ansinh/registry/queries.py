@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 from ansinh.db.uow import UnitOfWork
 from ansinh.org import service as org
@@ -34,7 +34,9 @@ def _summaries(uow: UnitOfWork, people: list[Person]) -> list[PersonSummary]:
 def find_people(*, uow: UnitOfWork, query: str, limit: int = 50) -> PersonList:
     """People matching a citizen ID, an SI number, or every word of a name.
 
-    Names match with or without diacritics ("nguyen van an" finds "Nguyễn Văn An").
+    Names match with or without diacritics ("nguyen van an" finds "Nguyễn Văn An"), each
+    query word matching the start of a word of the name ("tran thi" finds "Trần Thị Mai"
+    and "Lê Thị Trân" but not "Bùi Thị Trang").
     """
     with uow:
         text = query.strip()
@@ -48,8 +50,9 @@ def find_people(*, uow: UnitOfWork, query: str, limit: int = 50) -> PersonList:
             words = name_key(text).split()
             if not words:
                 return PersonList(items=[], count=0)
-            for word in words:
-                statement = statement.where(Person.name_key.contains(word, autoescape=True))
+            padded = literal(" ") + Person.name_key
+            for word in words:  # each word starts a word of the name: "tran" is not "trang"
+                statement = statement.where(padded.contains(f" {word}", autoescape=True))
         people = list(uow.session.scalars(statement.order_by(Person.name_key, Person.id).limit(limit)))
         items = _summaries(uow, people)
         return PersonList(items=items, count=len(items))

@@ -34,6 +34,9 @@ def synth(
     as_of: str | None = typer.Option(None, "--as-of", help="Day the country is observed (YYYY-MM-DD); default today."),
     replace: bool = typer.Option(False, "--replace", help="Delete the registry's rows first."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars."),
+    province: list[str] = typer.Option(  # noqa: B008 - Typer reads options from defaults
+        [], "--province", help="Only this province (code in force, e.g. 79); repeatable. Default: all 34."
+    ),
 ) -> None:
     """Generate a seeded synthetic country into ANSINH_DATABASE_URL (SQLite or PostgreSQL)."""
     day: dt.date = parse_date(as_of, field="as_of") or clock.today()
@@ -43,7 +46,7 @@ def synth(
     try:
         summary = synthesise(
             engine=engine, people=people, seed=seed, as_of=day, progress=progress, replace=replace,
-            console=console,
+            console=console, provinces=province,
         )
     finally:
         engine.dispose()

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import polars as pl
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine
 
 from ansinh.db.uow import UnitOfWork
-from ansinh.org.service import communes_frame, load_admin_map
+from ansinh.org.service import communes_frame, load_admin_map, resolve_province
 from ansinh.registry.bulk import load_frames
 from ansinh.synth.country import SyntheticCountry, generate
 
@@ -111,18 +112,23 @@ def _bars(show: bool, console: Console | None) -> Iterator[_Bars]:
 
 def synthesise(
     *, engine: Engine, people: int, seed: int, as_of: dt.date, progress: bool = False,
-    replace: bool = False, console: Console | None = None,
+    replace: bool = False, console: Console | None = None, provinces: Sequence[str] = (),
 ) -> Summary:
     """Generate ``people`` people (seed ``seed``, observed on ``as_of``) into the database.
 
     The schema must be migrated. The administrative map is loaded if it is not yet (that is
-    idempotent). Refuses a registry that already holds people unless ``replace``.
+    idempotent). Refuses a registry that already holds people unless ``replace``. With
+    ``provinces`` (codes in force on ``as_of``), people live and work in those provinces
+    only, as in one provincial office's database; otherwise over the whole country.
     """
     uow = UnitOfWork(engine)
     with _bars(progress, console) as bars:
         started = time.perf_counter()
         load_admin_map(uow=uow)
         communes = communes_frame(uow=uow, on=as_of)
+        if provinces:
+            codes = [resolve_province(uow=uow, code=c, on=as_of, field="province").code for c in provinces]
+            communes = communes.filter(pl.col("province_code").is_in(codes))
         country = generate(communes=communes, people=people, seed=seed, as_of=as_of, stage=bars.stage)
         bars.generated()
         generated = time.perf_counter()

@@ -118,6 +118,9 @@ class TestSearch:
         assert service.find_people(uow=uow, query=person).count == 1
         assert service.find_people(uow=uow, query="tran").count == 0
         assert service.find_people(uow=uow, query="%").count == 0
+        assert service.find_people(uow=uow, query="ngu an").count == 1
+        assert service.find_people(uow=uow, query="guyen").count == 0  # words match from their start
+        assert service.find_people(uow=uow, query="an van nguyen").count == 1
 
     def test_unknown_and_malformed_keys(self, uow: UnitOfWork) -> None:
         with pytest.raises(NotFound):

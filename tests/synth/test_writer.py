@@ -7,12 +7,14 @@ from collections.abc import Iterator
 import pytest
 import typer
 from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import aliased
 from typer.testing import CliRunner
 
-from ansinh.core.errors import Conflict
+from ansinh.core.errors import Conflict, InvalidInput
 from ansinh.core.settings import get_settings
 from ansinh.db.engine import dispose_engines
 from ansinh.db.uow import UnitOfWork
+from ansinh.org.models import AdminUnit
 from ansinh.registry import models
 from ansinh.synth.commands import command
 from ansinh.synth.writer import Summary, synthesise
@@ -55,6 +57,31 @@ def test_synthesise_writes_what_it_generated(db: Engine) -> None:
         assert record is not None
         assert (record.full_name, record.birth_date, record.sex) == (person.full_name, person.birth_date, person.sex)
     assert pensioners == summary.pensioners
+
+
+def test_one_province_only(db: Engine) -> None:
+    """A provincial office's demo: everyone lives and works in the provinces asked for."""
+    synthesise(engine=db, people=1_500, seed=3, as_of=AS_OF, provinces=["79"])
+    commune = aliased(AdminUnit)
+    province = aliased(AdminUnit)
+    with UnitOfWork(db) as uow:
+        def provinces_of(column: object) -> set[str]:
+            return set(uow.session.scalars(
+                select(province.code).distinct()
+                .join(commune, commune.parent_id == province.id)
+                .where(commune.id.in_(select(column)))  # type: ignore[arg-type]
+            ))
+        assert provinces_of(models.Person.residence_commune_id) == {"79"}
+        assert provinces_of(models.Employer.address_commune_id) == {"79"}
+        birth_codes = set(uow.session.scalars(select(models.Person.birth_province_code).distinct()))
+    assert {"074", "077", "079"} <= birth_codes  # HCMC was merged from three old provinces
+
+
+def test_an_unknown_province_is_refused_before_anything_is_written(db: Engine) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        synthesise(engine=db, people=100, seed=3, as_of=AS_OF, provinces=["03"])
+    assert caught.value.field == "province"
+    assert count(db, models.PopulationRecord) == 0
 
 
 def test_a_registry_with_people_is_replaced_only_when_asked(db: Engine) -> None:
