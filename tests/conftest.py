@@ -7,23 +7,17 @@ unreachable the PostgreSQL runs are skipped, except under ``CI=true``, where the
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, text
 
 from ansinh.db import migrate
 from ansinh.db.engine import make_engine
 from ansinh.db.uow import UnitOfWork
+from tests.databases import create_postgres_database, drop_postgres_database, require_postgres
 
-POSTGRES_URL = os.environ.get(
-    "ANSINH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
-IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = ["sqlite", "postgresql"]
 
 # Tables that tests may fill; emptied between tests in child-first order. The
@@ -39,42 +33,6 @@ MUTABLE_TABLES = (
 )
 
 
-def _postgres_admin_engine() -> Engine:
-    return create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-
-
-def _create_postgres_database() -> str:
-    name = f"ansinh_test_{uuid.uuid4().hex[:10]}"
-    admin = _postgres_admin_engine()
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        admin.dispose()
-    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-
-
-def _drop_postgres_database(url: str) -> None:
-    name = make_url(url).database
-    admin = _postgres_admin_engine()
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
-
-
-def _postgres_reachable() -> str | None:
-    try:
-        admin = _postgres_admin_engine()
-        with admin.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        admin.dispose()
-    except Exception as exc:  # any failure means unreachable
-        return str(exc).splitlines()[0]
-    return None
-
-
 @pytest.fixture(scope="session")
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated, empty database with the administrative map loaded, per backend."""
@@ -82,13 +40,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     if backend == "sqlite":
         url = f"sqlite:///{Path(tmp_path_factory.mktemp('db')) / 'ansinh.db'}"
     else:
-        problem = _postgres_reachable()
-        if problem:
-            message = f"PostgreSQL unreachable at {POSTGRES_URL}: {problem}"
-            if IN_CI:
-                pytest.fail(message)
-            pytest.skip(message)
-        url = _create_postgres_database()
+        require_postgres()
+        url = create_postgres_database()
     migrate.upgrade(url)
     engine = make_engine(url)
     from ansinh.org.service import load_admin_map
@@ -98,7 +51,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     engine.dispose()
     yield url
     if backend == "postgresql":
-        _drop_postgres_database(url)
+        drop_postgres_database(url)
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ from ansinh.db import migrate
 from ansinh.db.engine import make_engine
 from ansinh.db.uow import UnitOfWork
 from ansinh.org.service import load_admin_map
+from tests.databases import IN_CI
 from tests.e2e.server import LiveServer, serve
 
 CHROMIUM = Path(os.environ.get("ANSINH_CHROMIUM", "/usr/bin/chromium"))
@@ -29,7 +30,6 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).parent / "artifacts"
 """Screenshots for a person to look at; ignored by git."""
-IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 def pytest_configure(config: pytest.Config) -> None:
