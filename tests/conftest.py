@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
+from ansinh.core.settings import get_settings
 from ansinh.db import migrate
-from ansinh.db.engine import make_engine
+from ansinh.db.engine import dispose_engines, make_engine
 from ansinh.db.uow import UnitOfWork
 from tests.databases import create_postgres_database, drop_postgres_database, require_postgres
 
@@ -68,6 +69,17 @@ def db(engine: Engine) -> Iterator[Engine]:
         for table in MUTABLE_TABLES:
             connection.execute(text(f"DELETE FROM {table}"))
     yield engine
+
+
+@pytest.fixture
+def cli_env(db: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """Point the CLI (settings and shared engines are cached) at the emptied test database."""
+    monkeypatch.setenv("ANSINH_DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    dispose_engines()
+    yield db
+    get_settings.cache_clear()
+    dispose_engines()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ Dates default to today, read here at the edge; the services take them as argumen
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
@@ -15,6 +16,7 @@ from ansinh.cli_support import console, handles_errors, open_uow
 from ansinh.core import clock
 from ansinh.org import service
 from ansinh.org.models import AdminLevel
+from ansinh.org.units import UnitInfo
 
 app = typer.Typer(
     help="Administrative map: provinces and communes, before and after the 2025 reform.",
@@ -36,6 +38,18 @@ def _until(value: dt.date | None) -> str:
     return value.isoformat() if value else "—"
 
 
+def _units_table(title: str, units: Sequence[UnitInfo]) -> Table:
+    """Units with the dates they are in force."""
+    table = Table(title=title)
+    for column in ("code", "name", "type", "from", "to"):
+        table.add_column(column)
+    for unit in units:
+        table.add_row(
+            unit.code, unit.name, unit.division_type, unit.valid_from.isoformat(), _until(unit.valid_to)
+        )
+    return table
+
+
 @app.command("load-map")
 @handles_errors
 def load_map() -> None:
@@ -55,15 +69,7 @@ def provinces(on: OnOption = None) -> None:
     """List the provinces in force on a date (63 until 2025-06-30, 34 from 2025-07-01)."""
     day = _day(on)
     units = service.list_provinces(uow=open_uow(), on=day)
-    table = Table(title=f"Provinces on {day.isoformat()} ({len(units)})")
-    for column in ("code", "name", "type", "from", "to"):
-        table.add_column(column)
-    for unit in units:
-        table.add_row(
-            unit.code, unit.name, unit.division_type, unit.valid_from.isoformat(),
-            _until(unit.valid_to),
-        )
-    console.print(table)
+    console.print(_units_table(f"Provinces on {day.isoformat()} ({len(units)})", units))
 
 
 @app.command()
@@ -109,14 +115,6 @@ def successors_command(
         uow=open_uow(), level=level, code=code, on_before=from_.date(), on_after=to.date()
     )
     title = f"{level.value} {code} read on {from_.date().isoformat()}, on {to.date().isoformat()}"
-    table = Table(title=title)
-    for column in ("code", "name", "type", "from", "to"):
-        table.add_column(column)
-    for unit in units:
-        table.add_row(
-            unit.code, unit.name, unit.division_type, unit.valid_from.isoformat(),
-            _until(unit.valid_to),
-        )
-    console.print(table)
+    console.print(_units_table(title, units))
     if not units:
         console.print("No unit is in force on that date in its place.")

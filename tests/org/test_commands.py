@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
+from sqlalchemy import Engine
 from typer.testing import CliRunner
 
-from ansinh.core.settings import get_settings
-from ansinh.db.engine import dispose_engines
 from ansinh.org.commands import app
 
 
-def _clear_caches() -> None:
-    """Forget the cached settings and close the shared engines, so the URL is read again."""
-    get_settings.cache_clear()
-    dispose_engines()
-
-
 @pytest.fixture
-def runner(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    """A runner whose commands open the test database (settings are cached, so reset)."""
-    monkeypatch.setenv("ANSINH_DATABASE_URL", database_url)
-    _clear_caches()
-    yield CliRunner()
-    _clear_caches()
+def runner(cli_env: Engine) -> CliRunner:
+    """A runner whose commands open the test database."""
+    return CliRunner()
 
 
 def test_help_lists_every_command(runner: CliRunner) -> None:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
 from ansinh.cli import app
-from ansinh.core.settings import get_settings
-from ansinh.db.engine import dispose_engines
 from ansinh.db.uow import UnitOfWork
 from ansinh.registry.models import Person
 from tests.registry.conftest import HOAN_KIEM, AddToRegister
@@ -22,15 +18,9 @@ REGISTER = ["people", "register", "--citizen-id", "001085012345", "--name", "Ngu
 
 
 @pytest.fixture
-def cli_db(db: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch,
-           add_to_register: AddToRegister) -> Iterator[Engine]:
+def cli_db(cli_env: Engine, add_to_register: AddToRegister) -> Engine:
     add_to_register()
-    monkeypatch.setenv("ANSINH_DATABASE_URL", database_url)
-    get_settings.cache_clear()
-    dispose_engines()
-    yield db
-    get_settings.cache_clear()
-    dispose_engines()
+    return cli_env
 
 
 def people(db: Engine) -> int:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import typer
 from sqlalchemy import Engine, func, select
@@ -11,8 +9,6 @@ from sqlalchemy.orm import aliased
 from typer.testing import CliRunner
 
 from ansinh.core.errors import Conflict, InvalidInput
-from ansinh.core.settings import get_settings
-from ansinh.db.engine import dispose_engines
 from ansinh.db.uow import UnitOfWork
 from ansinh.org.models import AdminUnit
 from ansinh.registry import models
@@ -101,17 +97,7 @@ def _any_commune(engine: Engine) -> int:
         return uow.session.scalars(select(models.Person.residence_commune_id).limit(1)).one()
 
 
-@pytest.fixture
-def cli_db(db: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    monkeypatch.setenv("ANSINH_DATABASE_URL", database_url)
-    get_settings.cache_clear()
-    dispose_engines()
-    yield db
-    get_settings.cache_clear()
-    dispose_engines()
-
-
-def test_the_command_line_generates_and_summarises(cli_db: Engine) -> None:
+def test_the_command_line_generates_and_summarises(cli_env: Engine) -> None:
     app = typer.Typer()
     app.command("synth")(command)
     app.command("other")(lambda: None)
@@ -120,7 +106,7 @@ def test_the_command_line_generates_and_summarises(cli_db: Engine) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "participation periods" in result.output
-    assert count(cli_db, models.PopulationRecord) == 500
+    assert count(cli_env, models.PopulationRecord) == 500
     again = CliRunner().invoke(app, ["synth", "--people", "500", "--as-of", AS_OF.isoformat(), "--no-progress"])
     assert again.exit_code == 1
     assert "registry.bulk.not_empty" in again.output
