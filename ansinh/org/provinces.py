@@ -9,15 +9,11 @@ rather than from a copy of its own.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
-REFORM_DATE = dt.date(2025, 7, 1)
-"""The two-tier local government model (34 provinces, no districts) applies from this day."""
-REFORM_SOURCE = "Resolution 202/2025/QH15 on the reorganisation of provincial units"
 
 
 @dataclass(frozen=True)

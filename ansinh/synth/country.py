@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 
 from ansinh.core.errors import InvalidInput
-from ansinh.org.provinces import REFORM_DATE
+from ansinh.org.reference import periods
 from ansinh.synth import config, frames
 from ansinh.synth.careers import draw_careers
 from ansinh.synth.coverage import hi_only_periods, registered_people
@@ -67,10 +67,11 @@ def _check(people: int, as_of: dt.date) -> None:
         raise InvalidInput(
             f"{people} people", code="synth.people", field="people", rule="at least one person",
         )
-    if as_of < REFORM_DATE:
+    reform = periods().reform_on
+    if as_of < reform:
         raise InvalidInput(
             f"{as_of.isoformat()} is before the 34-province map", code="synth.as_of", field="as_of",
-            rule=f"the synthetic country is observed on or after {REFORM_DATE.isoformat()}",
+            rule=f"the synthetic country is observed on or after {reform.isoformat()}",
         )
 
 

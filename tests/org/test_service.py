@@ -13,7 +13,6 @@ from ansinh.core.errors import InvalidInput, NotFound
 from ansinh.db.uow import UnitOfWork
 from ansinh.org import reference, service
 from ansinh.org.models import AdminLevel, AdminUnit
-from ansinh.org.provinces import REFORM_DATE
 
 BEFORE = dt.date(2025, 6, 30)
 AFTER = dt.date(2025, 7, 1)
@@ -38,7 +37,7 @@ def _new_only_commune_code(uow: UnitOfWork) -> str:
 
 
 def test_map_periods_agree_with_the_province_table() -> None:
-    assert reference.periods().reform_on == REFORM_DATE
+    assert reference.periods().reform_on == dt.date(2025, 7, 1)
     assert reference.periods().before_to == BEFORE
 
 
