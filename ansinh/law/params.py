@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ PARAMETERS_DIR = Path(__file__).parent / "parameters"
 
 UNITS: dict[str, tuple[type, ...]] = {
     "vnd": (int,),
-    "rate": (int, float, str),
+    "rate": (int, str),
     "years": (int, float),
     "months": (int,),
     "days": (int,),
@@ -124,9 +125,22 @@ def _parse_date(path: Path, key: str, raw: Any) -> dt.date:
         raise _fail(path, key, f"{raw!r} is not an ISO date") from exc
 
 
+def _as_rate(path: Path, key: str, value: Any) -> Fraction:
+    """A rate written as an integer or a quoted decimal ("0.14"), exactly, within 0..1."""
+    try:
+        rate = Fraction(value)
+    except (ValueError, ZeroDivisionError) as exc:
+        raise _fail(path, key, f"rate {value!r} is not a number") from exc
+    if not 0 <= rate <= 1:
+        raise _fail(path, key, f"rate {value!r} is outside 0..1")
+    return rate
+
+
 def _check_unit(path: Path, key: str, unit: str, value: Any) -> None:
     if value is None:
         return
+    if unit == "rate" and isinstance(value, float):
+        raise _fail(path, key, f"rate {value!r} must be quoted (\"{value}\") so that it is exact")
     allowed = UNITS[unit]
     if isinstance(value, bool) and bool not in allowed:
         raise _fail(path, key, f"value {value!r} is not of unit {unit}")
@@ -134,6 +148,19 @@ def _check_unit(path: Path, key: str, unit: str, value: Any) -> None:
         raise _fail(path, key, f"value {value!r} is not of unit {unit}")
     if unit == "vnd" and isinstance(value, int) and value < 0:
         raise _fail(path, key, f"amount {value} is negative")
+
+
+def _dated_value(path: Path, key: str, unit: str, raw_date: Any, entry: Any) -> DatedValue:
+    starts = _parse_date(path, key, raw_date)
+    if not isinstance(entry, dict) or "value" not in entry:
+        raise _fail(path, key, f"{starts}: each date maps to {{value, source}}")
+    if set(entry) - _VALUE_KEYS:
+        raise _fail(path, key, f"{starts}: unknown keys {sorted(set(entry) - _VALUE_KEYS)}")
+    value = entry["value"]
+    _check_unit(path, key, unit, value)
+    if unit == "rate" and value is not None:
+        value = _as_rate(path, key, value)
+    return DatedValue(starts, value, _parse_source(path, key, entry.get("source")))
 
 
 def load_parameter(path: Path, key: str) -> Parameter:
@@ -155,15 +182,7 @@ def load_parameter(path: Path, key: str) -> Parameter:
     values = raw.get("values")
     if not isinstance(values, dict) or not values:
         raise _fail(path, key, "values must be a non-empty map of date to value")
-    dated: list[DatedValue] = []
-    for raw_date, entry in values.items():
-        starts = _parse_date(path, key, raw_date)
-        if not isinstance(entry, dict) or "value" not in entry:
-            raise _fail(path, key, f"{starts}: each date maps to {{value, source}}")
-        if set(entry) - _VALUE_KEYS:
-            raise _fail(path, key, f"{starts}: unknown keys {sorted(set(entry) - _VALUE_KEYS)}")
-        _check_unit(path, key, unit, entry["value"])
-        dated.append(DatedValue(starts, entry["value"], _parse_source(path, key, entry.get("source"))))
+    dated = [_dated_value(path, key, unit, raw_date, entry) for raw_date, entry in values.items()]
     dated.sort(key=lambda v: v.starts)
     return Parameter(key, str(raw.get("description", "")), unit, tuple(dated))
 

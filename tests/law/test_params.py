@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,14 @@ def test_before_the_start_or_after_repeal_raises(tmp_path: Path, day: dt.date) -
     assert caught.value.code == "law.parameter_not_in_force"
 
 
+def test_rates_are_exact_fractions(tmp_path: Path) -> None:
+    text = GOOD.replace("unit: vnd", "unit: rate").replace("value: 100", 'value: "0.14"').replace(
+        "value: 200", 'value: "0.015"')
+    params = load_directory(write(tmp_path, text))
+    assert params.value_at("fund.amount", dt.date(2020, 1, 1)) == Fraction(14, 100)
+    assert params.value_at("fund.amount", dt.date(2025, 1, 1)) * 2_000_000 == 30_000
+
+
 def test_unknown_parameter(tmp_path: Path) -> None:
     with pytest.raises(ParameterNotInForce, match="no legal parameter"):
         load_directory(write(tmp_path, GOOD)).value_at("fund.other", dt.date(2024, 1, 1))
@@ -66,6 +75,11 @@ def test_unknown_parameter(tmp_path: Path) -> None:
         (lambda t: t + "extra: 1\n", "unknown keys"),
         (lambda t: t.replace("    value: 200\n", "    value: 200\n    amount: 3\n"), "unknown keys"),
         (lambda _: "values: [", "amount"),
+        (lambda t: t.replace("unit: vnd", "unit: rate").replace("value: 100", 'value: "0.1"')
+         .replace("value: 200", "value: 0.2"), "must be quoted"),
+        (lambda t: t.replace("unit: vnd", "unit: rate").replace("value: 100", 'value: "1.5"')
+         .replace("value: 200", 'value: "0.2"'), "outside 0..1"),
+        (lambda t: t.replace("unit: vnd", "unit: rate").replace("value: 100", 'value: "a"'), "not a number"),
     ],
 )
 def test_bad_files_name_the_file_and_the_key(tmp_path: Path, change: object, message: str) -> None:
