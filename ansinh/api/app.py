@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from sqlalchemy import Engine
 
 from ansinh import __version__
-from ansinh.api.errors import install_error_handlers
+from ansinh.api.deps import refuse_nul_characters
+from ansinh.api.errors import PROBLEM_RESPONSES, install_error_handlers
 from ansinh.db.engine import engine_for
 
 API_PREFIX = "/api/v1"
@@ -28,8 +29,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     )
     app.state.engine = engine or engine_for()
     install_error_handlers(app)
-    app.include_router(people_router, prefix=API_PREFIX)
-    app.include_router(employers_router, prefix=API_PREFIX)
-    app.include_router(org_router, prefix=API_PREFIX)
+    for router in (people_router, employers_router, org_router):
+        app.include_router(router, prefix=API_PREFIX, responses=PROBLEM_RESPONSES,
+                           dependencies=[Depends(refuse_nul_characters)])
     mount_web(app)
     return app

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
 
 from ansinh.core import clock
 from ansinh.db.uow import UnitOfWork
@@ -23,6 +24,23 @@ def get_as_of(
 ) -> dt.date:
     """The date a request is answered for: given by the caller, or today at the edge."""
     return as_of or clock.today()
+
+
+def refuse_nul_characters(request: Request) -> None:
+    """Answer 422 naming the parameter when a path or query parameter holds a NUL character.
+
+    PostgreSQL cannot store or compare text with NUL in it; request bodies are checked by
+    their Pydantic models.
+    """
+    where: list[tuple[str, str, str]] = [("path", k, v) for k, v in request.path_params.items() if isinstance(v, str)]
+    where += [("query", k, v) for k, v in request.query_params.multi_items()]
+    errors = [
+        {"type": "string_nul", "loc": (place, name), "msg": "text must not contain NUL characters", "input": value}
+        for place, name, value in where
+        if "\x00" in value
+    ]
+    if errors:
+        raise RequestValidationError(errors)
 
 
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]

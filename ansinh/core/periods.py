@@ -7,16 +7,16 @@ import re
 
 from ansinh.core.errors import InvalidInput
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$", re.ASCII)
+_MONTH = re.compile(r"^([1-9]\d{3})-(0[1-9]|1[0-2])$", re.ASCII)
 
 
 def parse_month(text: str, *, field: str = "month") -> dt.date:
-    """Parse ``YYYY-MM`` into the first day of that month."""
+    """Parse ``YYYY-MM`` (years 1000 to 9999) into the first day of that month."""
     match = _MONTH.match(text.strip())
     if not match:
         raise InvalidInput(
             f"{text!r} is not a month written YYYY-MM", code="month.format", field=field,
-            rule="a month is written YYYY-MM",
+            rule="a month is written YYYY-MM, with a year from 1000 to 9999",
         )
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Path, Query, status
 
 from ansinh.api.deps import AsOf, UowDep
 from ansinh.registry import deaths, duplicates, service
@@ -33,6 +33,7 @@ employers_router = APIRouter(prefix="/employers", tags=["employers"])
 
 Key = Annotated[str, "citizen ID (12 digits) or SI number (10 digits)"]
 Limit = Annotated[int, Query(ge=1, le=200)]
+RecordId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Id of a record (a 32-bit integer).")]
 
 
 @people_router.post("", status_code=status.HTTP_201_CREATED)
@@ -56,7 +57,7 @@ def list_duplicate_flags(uow: UowDep, status: DuplicateStatus | None = Duplicate
 
 
 @people_router.post("/duplicate-flags/{flag_id}/decision")
-def decide_duplicate_flag(flag_id: int, decision: DuplicateStatus, uow: UowDep,
+def decide_duplicate_flag(flag_id: RecordId, decision: DuplicateStatus, uow: UowDep,
                           as_of: AsOf) -> DuplicateFlagPublic:
     """Record that a flagged pair is one person or two."""
     return duplicates.resolve_duplicate_flag(uow=uow, flag_id=flag_id, decision=decision, as_of=as_of)

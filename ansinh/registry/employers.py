@@ -7,7 +7,7 @@ import string
 
 from sqlalchemy import func, literal, select
 
-from ansinh.core.errors import Conflict
+from ansinh.core.errors import Conflict, InvalidInput
 from ansinh.db.uow import UnitOfWork
 from ansinh.org import service as org
 from ansinh.registry import views
@@ -17,6 +17,8 @@ from ansinh.registry.models import Employer
 from ansinh.registry.schemas import EmployerCreate, EmployerList, EmployerPublic
 
 MAX_RESULTS = 200
+NAME_KEY_LENGTH = 200
+"""Length of the employer's search key column."""
 
 
 def _issue_unit_code(uow: UnitOfWork) -> str:
@@ -44,6 +46,13 @@ def register_employer(*, uow: UnitOfWork, data: EmployerCreate, as_of: dt.date) 
                 f"tax code {data.tax_code} is already registered", code="employer.duplicate_tax_code",
                 field="tax_code", rule="one registration per tax code",
             )
+        key = name_key(data.name)
+        if len(key) > NAME_KEY_LENGTH:
+            raise InvalidInput(
+                f"the name folds to {len(key)} characters for search, more than {NAME_KEY_LENGTH}",
+                code="name.length", field="name",
+                rule=f"an employer name has at most {NAME_KEY_LENGTH} characters, also once folded for search",
+            )
         unit_code = data.unit_code or _issue_unit_code(uow)
         if uow.session.scalar(select(Employer.id).where(Employer.unit_code == unit_code)):
             raise Conflict(
@@ -52,7 +61,7 @@ def register_employer(*, uow: UnitOfWork, data: EmployerCreate, as_of: dt.date) 
             )
         employer = Employer(
             unit_code=unit_code, tax_code=data.tax_code, name=" ".join(data.name.split()),
-            name_key=name_key(data.name),
+            name_key=key,
             address_commune_id=commune.id, wage_region=data.wage_region,
             wage_region_source=data.wage_region_source, ownership_sector=data.ownership_sector,
             industry_code=data.industry_code, registered_on=as_of,

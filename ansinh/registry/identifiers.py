@@ -129,15 +129,16 @@ def validate_unit_code(value: str, *, field: str = "unit_code") -> str:
 
 
 def name_key(full_name: str) -> str:
-    """A name folded for search and duplicate detection: lower-case ASCII, single spaces.
+    """A name folded for search and duplicate detection: lower case, no diacritics, single spaces.
 
-    ``đ`` does not decompose under NFD, so it is mapped by hand; the stored name keeps its
-    diacritics exactly.
+    Vietnamese names fold to ASCII. ``đ`` does not decompose under NFD, so it is mapped by
+    hand; letters of other scripts are composed again (NFC) so that a key has no more
+    letters than its name. The stored name keeps its diacritics exactly.
     """
     folded = full_name.replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", folded)
-    ascii_only = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return " ".join(ascii_only.lower().split())
+    without_marks = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return " ".join(unicodedata.normalize("NFC", without_marks).lower().split())
 
 
 def clean_full_name(value: str, *, field: str = "full_name") -> str:

@@ -11,16 +11,27 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic_core import PydanticCustomError
 
 from ansinh.registry.models import HouseholdRole, OwnershipSector, Scheme, Sex
 
-Salary = Annotated[StrictInt, Field(ge=0, description="Monthly amount in integer đồng.")]
-Month = Annotated[str, Field(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", examples=["2026-03"])]
+MAX_SALARY = 999_999_999_999
+"""Below a trillion đồng a month: far above any real salary, and totals of it fit 64-bit integers."""
+Salary = Annotated[StrictInt, Field(ge=0, le=MAX_SALARY, description="Monthly amount in integer đồng.")]
+Month = Annotated[str, Field(pattern=r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$", examples=["2026-03"])]
 
 
 class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul_characters(cls, value: object) -> object:
+        """Text never holds NUL characters (PostgreSQL cannot store them)."""
+        if isinstance(value, str) and "\x00" in value:
+            raise PydanticCustomError("string_nul", "text must not contain NUL characters")
+        return value
 
 
 class PersonCreate(_Input):
@@ -30,7 +41,7 @@ class PersonCreate(_Input):
     sex: Sex
     residence_commune_code: str = Field(description="Commune (xã/phường/đặc khu) code in force today.")
     si_number: str | None = Field(default=None, description="Legacy 10-digit SI number, if one was issued.")
-    household_code: str | None = None
+    household_code: str | None = Field(default=None, min_length=1, max_length=20)
     household_role: HouseholdRole | None = None
 
 

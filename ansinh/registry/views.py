@@ -94,8 +94,10 @@ def history_months(
     """Lay the periods out month by month (up to ``as_of``), oldest first."""
     rows: list[HistoryMonth] = []
     for period, employer in periods:
-        month, last = period.start_month, _last_month(period, as_of)
-        while month <= last:
+        first, last = period.start_month, _last_month(period, as_of)
+        # Counted rather than stepped past ``last``, which may be the last month a date can hold.
+        for offset in range(months_between(first, last)):
+            month = add_months(first, offset)
             rows.append(
                 HistoryMonth(
                     month=format_month(month),
@@ -106,7 +108,6 @@ def history_months(
                     monthly_salary=period.monthly_salary,
                 )
             )
-            month = add_months(month, 1)
     rows.sort(key=lambda r: (r.month, r.employer_unit_code or ""))
     return rows
 

@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ansinh.api.errors import http_problem
 from ansinh.registry.pages import router as registry_pages
 from ansinh.web import i18n
 from ansinh.web.render import redirect, render_status
@@ -24,11 +25,13 @@ API_PATH = "/api/"
 
 
 async def _http_error(request: Request, error: Exception) -> Response:
-    """An unknown address or wrong method: an HTML page for people, JSON for the API."""
+    """An unknown address or wrong method: an HTML page for people, problem+json for the API."""
     if not isinstance(error, StarletteHTTPException):
         raise TypeError(f"registered for HTTP errors, got {type(error).__name__}")
-    if request.url.path.startswith(API_PATH) or error.status_code < 400:
+    if error.status_code < 400:
         return await http_exception_handler(request, error)
+    if request.url.path.startswith(API_PATH):
+        return await http_problem(request, error)
     response = render_status(request, error.status_code)
     if error.headers:
         response.headers.update(error.headers)

@@ -125,3 +125,14 @@ def test_old_commune_with_its_district(client: TestClient) -> None:
         "Phường Phúc Xá", "001", "Quận Ba Đình"
     )
     assert (body["province_code"], body["valid_to"]) == ("01", "2025-06-30")
+
+
+def test_nul_in_a_parameter_is_422(client: TestClient) -> None:
+    for path, params, field in [
+        (f"{PREFIX}/communes", {"q": "phu\x00my"}, "q"),
+        (f"{PREFIX}/communes/%00", {}, "code"),
+    ]:
+        response = client.get(path, params=params)
+        assert response.status_code == 422
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert (response.json()["code"], response.json()["field"]) == ("request.invalid", field)

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select
 
 from ansinh.api.app import create_app
 from ansinh.db.uow import UnitOfWork
-from ansinh.registry.models import Participation, Person
+from ansinh.registry.models import Employer, Participation, Person
 from tests.registry.conftest import AS_OF, HOAN_KIEM, AddToRegister
 
 PERSON = {"citizen_id": "001085012345", "full_name": "Nguyễn Văn An", "birth_date": "1985-03-02",
@@ -125,3 +125,92 @@ def test_death_notice_over_http(client: TestClient) -> None:
                        json={"citizen_id": "001085012345", "death_date": "2026-10-01"}).json()
     assert body["registered_person"] is True
     assert client.get("/api/v1/people/001085012345").json()["death_date"] == "2026-10-01"
+
+
+def test_duplicate_flag_id_beyond_32_bits_is_422(client: TestClient) -> None:
+    response = client.post("/api/v1/people/duplicate-flags/2147483648/decision",
+                           params={"decision": "confirmed_distinct"})
+    assert_problem(response, 422, "request.invalid", "flag_id")
+
+
+def test_body_that_is_not_utf8_is_a_400_problem(client: TestClient) -> None:
+    response = client.post("/api/v1/employers", content=b'{"name": "\xff\xfe"}',
+                           headers={"content-type": "application/json"}, params=AT)
+    assert_problem(response, 400, "http.400", None)
+
+
+def test_unknown_api_route_and_method_are_problems(client: TestClient) -> None:
+    assert_problem(client.get("/api/v1/nowhere"), 404, "http.404", None)
+    response = client.delete("/api/v1/people")
+    assert_problem(response, 405, "http.405", None)
+    assert response.headers["allow"]  # the handler keeps the headers of the HTTP error
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        ("/api/v1/people", {"q": "An\x00"}, "q"),
+        ("/api/v1/employers", {"q": "\x00"}, "q"),
+        ("/api/v1/employers/%00", {}, "key"),
+    ],
+)
+def test_nul_in_a_parameter_is_422(client: TestClient, path: str, params: dict[str, str], field: str) -> None:
+    assert_problem(client.get(path, params=params), 422, "request.invalid", field)
+
+
+@pytest.mark.parametrize("change", [{"name": "Ánh\x00Dương"}, {"wage_region_source": "Decree\x00"}])
+def test_nul_in_a_body_is_422(client: TestClient, db: Engine, change: dict[str, str]) -> None:
+    field = next(iter(change))
+    body = assert_problem(client.post("/api/v1/employers", json={**EMPLOYER, **change}, params=AT),
+                          422, "request.invalid", field)
+    assert "NUL" in str(body["detail"])
+    assert rows(db, Employer) == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"start_month": "0000-01"}, "start_month"),
+        ({"end_month": "0000-12"}, "end_month"),
+        ({"monthly_salary": 2**63}, "monthly_salary"),
+        ({"monthly_salary": 10**30}, "monthly_salary"),
+    ],
+)
+def test_periods_out_of_range_are_422(client: TestClient, db: Engine, change: dict[str, object],
+                                      field: str) -> None:
+    client.post("/api/v1/people", json=PERSON, params=AT)
+    client.post("/api/v1/employers", json=EMPLOYER, params=AT)
+    response = client.post("/api/v1/people/001085012345/participations", json={**PERIOD, **change}, params=AT)
+    assert_problem(response, 422, "request.invalid", field)
+    assert rows(db, Participation) == 0
+
+
+def test_household_code_longer_than_20_is_422(client: TestClient, db: Engine) -> None:
+    response = client.post("/api/v1/people", json={**PERSON, "household_code": "H" * 21}, params=AT)
+    assert_problem(response, 422, "request.invalid", "household_code")
+    assert rows(db, Person) == 0
+
+
+def test_employer_name_in_another_script_is_kept_and_found(client: TestClient) -> None:
+    name = "삼성전자" * 50  # 200 Hangul syllables: their search key has 200 letters too
+    created = client.post("/api/v1/employers", json={**EMPLOYER, "name": name}, params=AT)
+    assert created.status_code == 201, created.text
+    assert client.get("/api/v1/employers", params={"q": "삼성전자"}).json()["count"] == 1
+
+
+def test_employer_name_whose_search_key_is_too_long_is_422(client: TestClient, db: Engine) -> None:
+    name = "\N{MUSICAL SYMBOL HALF NOTE}" * 150  # each folds to two characters
+    response = client.post("/api/v1/employers", json={**EMPLOYER, "name": name}, params=AT)
+    assert_problem(response, 422, "name.length", "name")
+    assert rows(db, Employer) == 0
+
+
+def test_file_read_in_the_last_month_a_date_holds(client: TestClient) -> None:
+    client.post("/api/v1/people", json=PERSON, params=AT)
+    client.post("/api/v1/employers", json=EMPLOYER, params=AT)
+    period = {**PERIOD, "start_month": "9999-10"}
+    assert client.post("/api/v1/people/001085012345/participations", json=period,
+                       params={"as_of": "9999-12-31"}).status_code == 201
+    response = client.get("/api/v1/people/001085012345/file", params={"as_of": "9999-12-31"})
+    assert response.status_code == 200, response.text
+    assert [m["month"] for m in response.json()["history"]] == ["9999-10", "9999-11", "9999-12"]

@@ -248,14 +248,15 @@ def test_malformed_key_is_a_422_page_naming_the_rule(client: TestClient, key: st
     assert "A person is looked up by a 12-digit citizen ID or a 10-digit SI number." in english
 
 
-def test_unknown_address_is_an_html_page_but_the_api_keeps_json(client: TestClient) -> None:
+def test_unknown_address_is_an_html_page_but_the_api_answers_a_problem(client: TestClient) -> None:
     page = client.get("/officer/nowhere")
     assert page.status_code == 404
     assert page.headers["content-type"].startswith("text/html")
     assert "Trang hoặc hồ sơ bạn yêu cầu không tồn tại." in page.text
     api = client.get("/api/v1/nowhere")
     assert api.status_code == 404
-    assert api.headers["content-type"].startswith("application/json")
+    assert api.headers["content-type"].startswith("application/problem+json")
+    assert api.json()["code"] == "http.404"
 
 
 def test_pages_are_not_in_the_api_schema(client: TestClient) -> None:
