@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from ansinh.cli_law import app as law_app
 from ansinh.db.commands import app as db_app
 from ansinh.demo import demo, serve
 from ansinh.org.commands import app as org_app
@@ -19,6 +20,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(people_app, name="people")
 app.add_typer(employers_app, name="employers")
 app.add_typer(org_app, name="org")
+app.add_typer(law_app, name="law")
 app.command("synth")(synth_command)
 app.command()(serve)
 app.command()(demo)

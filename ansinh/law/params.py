@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from ansinh.core.errors import ParameterLoadError, ParameterNotInForce
+from ansinh.core.errors import NotFound, ParameterLoadError, ParameterNotInForce
 
 PARAMETERS_DIR = Path(__file__).parent / "parameters"
 
@@ -197,7 +197,7 @@ class ParameterSet:
         try:
             return self.parameters[key]
         except KeyError:
-            raise ParameterNotInForce(
+            raise NotFound(
                 f"no legal parameter {key!r}", code="law.unknown_parameter", field="key",
                 rule="parameters are defined in law/parameters",
             ) from None

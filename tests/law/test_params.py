@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ansinh.core.errors import ParameterLoadError, ParameterNotInForce
+from ansinh.core.errors import NotFound, ParameterLoadError, ParameterNotInForce
 from ansinh.law import default_parameters
 from ansinh.law.params import load_directory
 
@@ -59,7 +59,7 @@ def test_rates_are_exact_fractions(tmp_path: Path) -> None:
 
 
 def test_unknown_parameter(tmp_path: Path) -> None:
-    with pytest.raises(ParameterNotInForce, match="no legal parameter"):
+    with pytest.raises(NotFound, match="no legal parameter"):
         load_directory(write(tmp_path, GOOD)).value_at("fund.other", dt.date(2024, 1, 1))
 
 
