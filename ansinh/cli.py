@@ -8,6 +8,7 @@ from ansinh.cli_law import app as law_app
 from ansinh.db.commands import app as db_app
 from ansinh.demo import demo, serve
 from ansinh.org.commands import app as org_app
+from ansinh.quote.commands import quote_command
 from ansinh.registry.commands import employers_app, people_app
 from ansinh.synth.commands import command as synth_command
 
@@ -22,6 +23,7 @@ app.add_typer(employers_app, name="employers")
 app.add_typer(org_app, name="org")
 app.add_typer(law_app, name="law")
 app.command("synth")(synth_command)
+app.command("quote")(quote_command)
 app.command()(serve)
 app.command()(demo)
 

@@ -17,6 +17,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     """Build the application on ``engine`` (default: the configured database)."""
     from ansinh.api.law import router as law_router
     from ansinh.org.api import router as org_router
+    from ansinh.quote.api import router as quote_router
     from ansinh.registry.api import employers_router, people_router
     from ansinh.web.app import mount_web
 
@@ -30,7 +31,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     )
     app.state.engine = engine or engine_for()
     install_error_handlers(app)
-    for router in (people_router, employers_router, org_router, law_router):
+    for router in (people_router, employers_router, org_router, law_router, quote_router):
         app.include_router(router, prefix=API_PREFIX, responses=PROBLEM_RESPONSES,
                            dependencies=[Depends(refuse_nul_characters)])
     mount_web(app)
