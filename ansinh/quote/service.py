@@ -1,61 +1,29 @@
 """Answer a quote case with the scalar calculator of its regime.
 
 The same calculators serve case management and the national batch; this module only maps
-the public contract onto them. A regime whose calculator is not built yet is refused with
-``regime.not_available``: a quote never answers a made-up amount.
+the public contract onto them, one module per regime. A regime whose calculator is not
+built yet is refused with ``regime.not_available``: a quote never answers a made-up amount.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable
 
-from ansinh.core.errors import InvalidInput, ParameterNotInForce
-from ansinh.core.periods import parse_month
-from ansinh.law import default_parameters
-from ansinh.quote.schemas import ExplanationLine, QuoteCase, QuoteResult, Regime
-from ansinh.rules.contribution import ContributionCase, ContributionResult, compute
-from ansinh.rules.contribution_law import Sector
+from ansinh.core.errors import InvalidInput
+from ansinh.quote import contribution
+from ansinh.quote.schemas import QuoteCase, QuoteResult, Regime
 
-
-def _missing(case: QuoteCase, name: str) -> InvalidInput:
-    return InvalidInput(f"{name} is required for regime {case.regime.value}", code="quote.missing_field",
-                        field=name, rule="see the fields each regime needs in the quote contract")
-
-
-def _contribution(case: QuoteCase) -> QuoteResult:
-    if case.month is None:
-        raise _missing(case, "month")
-    if case.salary is None:
-        raise _missing(case, "salary")
-    month, salary = parse_month(case.month, field="month"), case.salary
-    try:
-        calculation = _compute_contribution(case, month, salary)
-    except ParameterNotInForce as error:
-        error.field = "month"  # the month contributed for is what fell outside the law's dates
-        raise
-    return QuoteResult(
-        regime=case.regime, as_of=case.as_of, eligible=True, reasons=[], amounts=calculation.amounts(),
-        explanation=[ExplanationLine(label=line.label, label_vi=line.label_vi, value=line.value, basis=line.basis)
-                     for line in calculation.explanation],
-    )
-
-
-def _compute_contribution(case: QuoteCase, month: dt.date, salary: int) -> ContributionResult:
-    return compute(
-        ContributionCase(
-            month=month, salary=salary, scheme=case.scheme or "compulsory", region=case.region,
-            sector=Sector(case.sector or "enterprise"), reduced_work_injury_rate=case.reduced_work_injury_rate,
-            household_member_index=case.household_member_index, support_group=case.support_group or "other",
-        ),
-        default_parameters(),
-    )
+ANSWERS: dict[Regime, Callable[[QuoteCase], QuoteResult]] = {
+    Regime.CONTRIBUTION: contribution.answer,
+}
 
 
 def quote(case: QuoteCase) -> QuoteResult:
     """What the law in force on the case's date gives for ``case``."""
-    if case.regime == Regime.CONTRIBUTION:
-        return _contribution(case)
-    raise InvalidInput(
-        f"the {case.regime.value} calculator is not available yet", code="regime.not_available",
-        field="regime", rule="quotes are answered only by calculators that implement the law",
-    )
+    answer = ANSWERS.get(case.regime)
+    if answer is None:
+        raise InvalidInput(
+            f"the {case.regime.value} calculator is not available yet", code="regime.not_available",
+            field="regime", rule="quotes are answered only by calculators that implement the law",
+        )
+    return answer(case)
