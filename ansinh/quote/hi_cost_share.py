@@ -13,8 +13,8 @@ from __future__ import annotations
 from ansinh.core.errors import InvalidInput, ParameterNotInForce
 from ansinh.law import default_parameters
 from ansinh.quote.schemas import ExplanationLine, QuoteCase, QuoteResult
-from ansinh.rules.hi_cost_share import CostShareCase, compute
 from ansinh.rules.explain import Line
+from ansinh.rules.hi_cost_share import CostShareCase, compute
 
 ASSUMED_FACILITY = "basic"
 
@@ -37,8 +37,10 @@ def answer(case: QuoteCase) -> QuoteResult:
             raise _missing(case, "facility_level", " when the route is self")
         if case.inpatient is None:
             raise _missing(case, "inpatient", " when the route is self")
-    facility = case.facility_level
-    if facility is None:
+    facility: str
+    if case.facility_level is not None:
+        facility = case.facility_level
+    else:
         facility = ASSUMED_FACILITY
         lines.append(Line("Facility level", "Cấp cơ sở khám chữa bệnh",
                           "not given: taken as above the primary level (the card's percentage applies)",
