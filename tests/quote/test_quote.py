@@ -38,6 +38,15 @@ def test_contribution_from_a_file_and_from_stdin(tmp_path: Path) -> None:
     assert json.loads(from_stdin.output) == result
 
 
+def test_unemployment_through_the_command_line() -> None:
+    """§4 of the UI sheet: Region I, average 40,000,000, 62 months: 24,000,000 for 5 months."""
+    case = {"regime": "unemployment", "as_of": "2026-03-20",
+            "history": [{"from": "2021-01", "to": "2026-02", "salary": 40_000_000, "region": 1}]}
+    result = json.loads(runner.invoke(app, ["quote", "-"], input=json.dumps(case)).output)
+    assert result["amounts"] == {"average_salary": 40_000_000, "monthly": 24_000_000, "months": 5,
+                                 "total": 120_000_000}
+
+
 def test_the_api_answers_the_same() -> None:
     answer = client().post("/api/v1/quote", json=CASE)
     assert answer.status_code == 200
