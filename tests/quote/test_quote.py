@@ -47,6 +47,15 @@ def test_unemployment_through_the_command_line() -> None:
                                  "total": 120_000_000}
 
 
+def test_hi_cost_share_through_the_api() -> None:
+    """§2.4 example 3: code-4 card (80 %), self-referred inpatient at a central hospital,
+    50,000,000: the fund pays 40 % × 80 % = 32 %, i.e. 16,000,000."""
+    case = {"regime": "hi_cost_share", "as_of": "2025-03-10", "total_cost": 50_000_000, "benefit_level": 4,
+            "route": "self", "facility_level": "central", "inpatient": True}
+    amounts = client().post("/api/v1/quote", json=case).json()["amounts"]
+    assert (amounts["fund_pays"], amounts["patient_pays"]) == (16_000_000, 34_000_000)
+
+
 def test_the_api_answers_the_same() -> None:
     answer = client().post("/api/v1/quote", json=CASE)
     assert answer.status_code == 200
