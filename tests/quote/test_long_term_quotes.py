@@ -1,0 +1,80 @@
+"""The ``work_injury`` and ``survivor`` regimes of the quote contract, answered by their modules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ansinh.core.errors import InvalidInput, ParameterNotInForce
+from ansinh.quote import work_injury
+from ansinh.quote.schemas import QuoteCase
+
+WORK_INJURY: dict[str, Any] = {
+    "regime": "work_injury",
+    "as_of": "2026-03-15",
+    "history": [{"from": "2018-03", "to": "2026-02", "salary": 10_000_000, "region": 1}],
+    "loss_percent": 20,
+    "kind": "accident",
+}
+
+
+def work_injury_quote(case: dict[str, Any]) -> dict[str, Any]:
+    return work_injury.answer(QuoteCase.model_validate(case)).model_dump(mode="json")
+
+
+def test_work_injury_lump_sum() -> None:
+    """si.md §10: 20 % loss, 8 years, 10,000,000: 29,250,000 + 26,000,000 = 55,250,000."""
+    result = work_injury_quote(WORK_INJURY)
+    assert result["regime"] == "work_injury" and result["as_of"] == "2026-03-15"
+    assert result["eligible"] is True and result["reasons"] == []
+    assert result["amounts"] == {"lump_sum": 55_250_000, "monthly": 0, "death_allowance": 0}
+    assert all({"label", "label_vi", "value", "basis"} <= set(line) for line in result["explanation"])
+    assert any("84/2015/QH13" in line["basis"] for line in result["explanation"])
+
+
+def test_work_injury_monthly() -> None:
+    """si.md §10: 45 % loss: 58 % × 2,340,000 = 1,357,200 + 2.6 % × 10,000,000 = 260,000."""
+    result = work_injury_quote({**WORK_INJURY, "loss_percent": 45, "kind": "disease"})
+    assert result["amounts"] == {"lump_sum": 0, "monthly": 1_617_200, "death_allowance": 0}
+
+
+def test_work_injury_death_needs_no_loss() -> None:
+    """si.md §10: 36 × 2,340,000 = 84,240,000."""
+    case = {key: value for key, value in WORK_INJURY.items() if key != "loss_percent"}
+    result = work_injury_quote({**case, "died": True})
+    assert result["amounts"] == {"lump_sum": 0, "monthly": 0, "death_allowance": 84_240_000}
+
+
+def test_work_injury_below_threshold() -> None:
+    result = work_injury_quote({**WORK_INJURY, "loss_percent": 4})
+    assert result["eligible"] is False
+    assert [reason["code"] for reason in result["reasons"]] == ["loss_below_threshold"]
+
+
+def test_work_injury_skips_months_outside_the_fund() -> None:
+    """Voluntary SI and periods without the work-injury fund are not counted: only 2026-02
+    counts (1 year or less → 0.5 × 10,000,000 = 5,000,000); 29,250,000 + 5,000,000."""
+    case = {**WORK_INJURY, "history": [
+        {"from": "2018-03", "to": "2024-12", "salary": 10_000_000, "scheme": "voluntary"},
+        {"from": "2025-01", "to": "2026-01", "salary": 10_000_000, "funds": ["retirement_survivor"]},
+        {"from": "2026-02", "to": "2026-02", "salary": 10_000_000},
+    ]}
+    assert work_injury_quote(case)["amounts"]["lump_sum"] == 34_250_000
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"loss_percent": None}, "loss_percent"),
+    ({"kind": "commute"}, "kind"),
+])
+def test_work_injury_bad_input_names_the_field(change: dict[str, Any], field: str) -> None:
+    with pytest.raises(InvalidInput) as error:
+        work_injury_quote({**WORK_INJURY, **change})
+    assert error.value.field == field
+
+
+def test_work_injury_before_the_osh_law_names_as_of() -> None:
+    with pytest.raises(ParameterNotInForce) as error:
+        work_injury_quote({**WORK_INJURY, "as_of": "2016-06-30",
+                           "history": [{"from": "2015-01", "to": "2016-06", "salary": 5_000_000}]})
+    assert error.value.field == "as_of"
