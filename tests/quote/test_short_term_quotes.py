@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from ansinh.core.errors import InvalidInput
+from ansinh.quote.maternity import answer as maternity_answer
 from ansinh.quote.schemas import QuoteCase
 from ansinh.quote.sickness import answer as sickness_answer
 
@@ -67,4 +68,66 @@ def test_sickness_bad_input(change: dict[str, Any], field: str) -> None:
     case = {key: value for key, value in {**SICK, **change}.items() if value is not None}
     with pytest.raises(InvalidInput) as caught:
         sickness(case)
+    assert caught.value.field == field
+
+
+BIRTH: dict[str, Any] = {
+    "regime": "maternity",
+    "as_of": "2025-08-10",
+    "person": {"sex": "female", "birth_date": "1995-03-01"},
+    "history": [{"from": "2024-01", "to": "2025-07", "salary": 9_000_000, "region": 1}],
+}
+
+
+def maternity(case: dict[str, Any]) -> dict[str, Any]:
+    return maternity_answer(QuoteCase.model_validate(case)).model_dump(mode="json")
+
+
+def test_maternity_worked_example_single_birth() -> None:
+    """si.md §9: 6 × 9,000,000 = 54,000,000 + 2 × 2,340,000 = 4,680,000; total 58,680,000.
+    ``event`` defaults to childbirth, ``children`` to 1."""
+    result = maternity(BIRTH)
+    assert result["regime"] == "maternity" and result["eligible"] is True and result["reasons"] == []
+    assert result["amounts"] == {"months": 6, "days": 0, "monthly": 9_000_000, "benefit": 54_000_000,
+                                 "childbirth_allowance": 4_680_000, "total": 58_680_000}
+    assert all({"label", "label_vi", "value", "basis"} <= set(line) for line in result["explanation"])
+
+
+def test_maternity_worked_example_twins() -> None:
+    """si.md §9: 7 × 9,000,000 = 63,000,000 + 9,360,000 = 72,360,000."""
+    assert maternity({**BIRTH, "event": "childbirth", "children": 2})["amounts"]["total"] == 72_360_000
+
+
+def test_maternity_worked_example_paternity() -> None:
+    """si.md §9: 12,000,000 / 24 × 5 = 2,500,000."""
+    case = {**BIRTH, "event": "paternity", "history": [{**BIRTH["history"][0], "salary": 12_000_000}]}
+    amounts = maternity(case)["amounts"]
+    assert (amounts["days"], amounts["monthly"], amounts["benefit"], amounts["total"]) == (
+        5, 12_000_000, 2_500_000, 2_500_000)
+
+
+def test_maternity_prenatal_days() -> None:
+    """Law 41/2024: 5 visits × 2 days = 10 at most; 3 asked × 9,000,000 / 24 = 375,000 → 1,125,000."""
+    assert maternity({**BIRTH, "event": "prenatal", "days": 3})["amounts"]["benefit"] == 1_125_000
+
+
+def test_maternity_too_few_months() -> None:
+    case = {**BIRTH, "history": [{"from": "2025-03", "to": "2025-07", "salary": 9_000_000}]}
+    result = maternity(case)
+    assert result["eligible"] is False and result["reasons"][0]["code"] == "too_few_months"
+
+
+def test_maternity_months_without_the_fund_do_not_count() -> None:
+    case = {**BIRTH, "history": [{**BIRTH["history"][0], "funds": ["retirement_survivor"]}]}
+    assert maternity(case)["reasons"][0]["code"] == "too_few_months"
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"event": "miscarriage"}, "event"),
+    ({"event": "prenatal"}, "days"),
+    ({"history": [{"from": "2024-01", "to": "2025-09", "salary": 1}]}, "history.0.to"),
+])
+def test_maternity_bad_input(change: dict[str, Any], field: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        maternity({**BIRTH, **change})
     assert caught.value.field == field

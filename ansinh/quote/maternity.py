@@ -1,0 +1,37 @@
+"""Answer a quote case of regime ``maternity`` with the scalar maternity calculator.
+
+``as_of`` is the date of birth (childbirth, paternity) or of the visit (prenatal); ``event``
+defaults to ``childbirth`` and ``children`` to 1; prenatal leave needs ``days`` (the working
+days asked). Miscarriage is refused: its days depend on the weeks of pregnancy, a field the
+quote contract does not have. Only compulsory periods that paid into the sickness and
+maternity fund count. Besides the contract's amounts, ``days`` gives the days of paternity or
+prenatal leave.
+"""
+
+from __future__ import annotations
+
+from ansinh.core.errors import ParameterNotInForce
+from ansinh.law import default_parameters
+from ansinh.quote.schemas import ExplanationLine, QuoteCase, QuoteResult, Reason
+from ansinh.quote.sickness import insured_periods
+from ansinh.rules.maternity import MaternityCase, compute
+
+
+def answer(case: QuoteCase) -> QuoteResult:
+    """The maternity benefit for the event of ``case``, explained."""
+    try:
+        result = compute(
+            MaternityCase(as_of=case.as_of, history=insured_periods(case), event=case.event or "childbirth",
+                          children=case.children or 1, days=case.days),
+            default_parameters(),
+        )
+    except ParameterNotInForce as error:
+        error.field = "as_of"
+        raise
+    return QuoteResult(
+        regime=case.regime, as_of=case.as_of, eligible=result.eligible,
+        reasons=[Reason(code=reason.code, message=reason.message) for reason in result.reasons],
+        amounts=dict(result.amounts()),
+        explanation=[ExplanationLine(label=line.label, label_vi=line.label_vi, value=line.value, basis=line.basis)
+                     for line in result.explanation],
+    )
