@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ansinh.core.errors import InvalidInput
-from ansinh.quote import contribution, hi_cost_share, unemployment
+from ansinh.quote import contribution, hi_cost_share, maternity, sickness, unemployment
 from ansinh.quote.schemas import QuoteCase, QuoteResult, Regime
 
 ANSWERS: dict[Regime, Callable[[QuoteCase], QuoteResult]] = {
     Regime.CONTRIBUTION: contribution.answer,
     Regime.UNEMPLOYMENT: unemployment.answer,
     Regime.HI_COST_SHARE: hi_cost_share.answer,
+    Regime.SICKNESS: sickness.answer,
+    Regime.MATERNITY: maternity.answer,
 }
 
 
