@@ -10,9 +10,10 @@ from fractions import Fraction
 
 import pytest
 
-from ansinh.core.errors import InvalidInput
+from ansinh.core.errors import InvalidInput, ParameterNotInForce
 from ansinh.law import default_parameters
 from ansinh.rules.pension import PensionCase, PensionResult, benefit_years, compute
+from ansinh.rules.pension_salary import SalaryPeriod, average_salary, coefficient
 
 PARAMS = default_parameters()
 MAN = dt.date(1964, 1, 10)  # 61y3m, reached 2025-04
@@ -177,3 +178,66 @@ def test_explanation_names_its_bases() -> None:
     assert any("41/2024/QH15, art. 66(1)" in line.basis for line in lines)
     assert any("art. 68" in line.basis for line in lines)
     assert any("Decree 135/2020" in line.basis for line in lines)
+
+
+# The average revalued salary (si.md §6)
+
+
+WORKED = (
+    SalaryPeriod(dt.date(2015, 1, 1), dt.date(2015, 12, 1), 5_000_000),
+    SalaryPeriod(dt.date(2020, 1, 1), dt.date(2020, 12, 1), 8_000_000),
+    SalaryPeriod(dt.date(2024, 1, 1), dt.date(2024, 12, 1), 12_000_000),
+)
+
+
+def test_average_salary_worked_example_granted_2025() -> None:
+    """si.md §6.3: 60,000,000 × 1.31 = 78,600,000; 96,000,000 × 1.12 = 107,520,000;
+    144,000,000 × 1.00 = 144,000,000; AS = 330,120,000 / 36 = 9,170,000."""
+    average, months, lines = average_salary(PARAMS, WORKED, dt.date(2025, 9, 1))
+    assert (average, months) == (9_170_000, 36)
+    assert any("Circular 01/2025" in line.basis for line in lines)
+
+
+def test_average_salary_granted_2026_uses_the_2026_table() -> None:
+    """60,000,000 × 1.36 = 81,600,000; 96,000,000 × 1.16 = 111,360,000; 144,000,000 × 1.03 =
+    148,320,000; AS = 341,280,000 / 36 = 9,480,000."""
+    average, _, _ = average_salary(PARAMS, WORKED, dt.date(2026, 1, 1))
+    assert average == 9_480_000
+
+
+def test_no_table_for_2024_or_2027_grants() -> None:
+    """The tables cover benefits granted 2025-01-01 to 2026-12-31: the day before and the day after refuse."""
+    with pytest.raises(ParameterNotInForce):
+        average_salary(PARAMS, WORKED, dt.date(2024, 12, 31))
+    with pytest.raises(ParameterNotInForce):
+        average_salary(PARAMS, WORKED, dt.date(2027, 1, 1))
+
+
+def test_before_1995_and_the_table_ends() -> None:
+    """1994 salaries take the before-1995 coefficient (5.63 in 2025, 5.81 in 2026); 1995 4.78;
+    2025 1.00; a 2026 contribution has no coefficient in the 2025 table."""
+    assert coefficient(PARAMS, 1990, dt.date(2025, 1, 1)) == Fraction("5.63")
+    assert coefficient(PARAMS, 1994, dt.date(2026, 1, 1)) == Fraction("5.81")
+    assert coefficient(PARAMS, 1995, dt.date(2025, 12, 31)) == Fraction("4.78")
+    assert coefficient(PARAMS, 2025, dt.date(2025, 12, 31)) == 1
+    with pytest.raises(ParameterNotInForce):
+        coefficient(PARAMS, 2026, dt.date(2025, 12, 31))
+    for granted, last in ((dt.date(2025, 6, 1), 2025), (dt.date(2026, 6, 1), 2026)):
+        assert all(coefficient(PARAMS, year, granted) >= 1 for year in range(1994, last + 1))
+
+
+def test_average_salary_refuses_what_it_cannot_average() -> None:
+    state = (SalaryPeriod(dt.date(2015, 1, 1), dt.date(2015, 12, 1), 5_000_000, sector="state"),)
+    with pytest.raises(InvalidInput) as error:
+        average_salary(PARAMS, state, dt.date(2025, 9, 1))
+    assert (error.value.field, error.value.code) == ("history", "sector.state_not_supported")
+    voluntary = (SalaryPeriod(dt.date(2015, 1, 1), dt.date(2015, 12, 1), 5_000_000, scheme="voluntary"),)
+    with pytest.raises(InvalidInput) as error:
+        average_salary(PARAMS, voluntary, dt.date(2025, 9, 1))
+    assert error.value.field == "history.0.scheme"
+    with pytest.raises(InvalidInput) as error:
+        average_salary(PARAMS, WORKED, dt.date(2024, 11, 1))
+    assert error.value.field == "history.2.to"
+    with pytest.raises(InvalidInput) as error:
+        average_salary(PARAMS, (), dt.date(2025, 9, 1))
+    assert error.value.field == "history"
