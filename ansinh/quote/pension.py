@@ -1,0 +1,67 @@
+"""The ``pension`` regime of the quote contract: the monthly old-age pension on ``as_of``.
+
+``as_of`` is the day of retirement; ``person`` is required (sex and birth date give the
+retirement age); ``history`` the contribution periods, whose ``hazardous`` flag counts towards
+the hazardous-jobs age; ``early_reason`` is ``none``, ``reduced_capacity`` or ``hazardous``.
+Eligibility is decided first; the average revalued salary is computed only for an eligible
+worker (it needs the coefficient table of the year of grant). Errors name the period by its
+position in the case's ``history``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from fractions import Fraction
+
+from ansinh.core.errors import InvalidInput
+from ansinh.core.periods import add_months, month_start, months_between, parse_month
+from ansinh.law import default_parameters
+from ansinh.quote.schemas import ExplanationLine, QuoteCase, QuoteResult, Reason
+from ansinh.rules.explain import Line
+from ansinh.rules.pension import PensionCase, compute
+from ansinh.rules.pension_salary import SalaryPeriod, average_salary, check_periods
+from ansinh.rules.retirement_age import normal_retirement_age
+
+
+def salary_periods(case: QuoteCase) -> tuple[SalaryPeriod, ...]:
+    """The case's history as salary periods, each keeping its position for error fields."""
+    return tuple(
+        SalaryPeriod(start=parse_month(period.start, field=f"history.{index}.from"),
+                     end=parse_month(period.end, field=f"history.{index}.to"),
+                     salary=period.salary, scheme=period.scheme, sector=period.sector, index=index)
+        for index, period in enumerate(case.history)
+    )
+
+
+def answer(case: QuoteCase) -> QuoteResult:
+    """The old-age pension of a worker retiring on ``case.as_of``, explained."""
+    if case.person is None:
+        raise InvalidInput("the person (sex and birth date) is needed for a pension", code="person.missing",
+                           field="person", rule="the retirement age depends on sex and birth date")
+    params = default_parameters()
+    periods = salary_periods(case)
+    check_periods(periods, case.as_of)
+    months = sum(months_between(p.start, p.end) for p in periods)
+    hazardous = sum(months_between(p.start, p.end) for p, q in zip(periods, case.history, strict=True)
+                    if q.hazardous)
+    reached = normal_retirement_age(params, case.person.sex, case.person.birth_date, case.as_of).reached
+    after_age = sum(max(0, months_between(max(p.start, add_months(reached, 1)), p.end)) for p in periods
+                    if p.end > reached)
+    pension_case = PensionCase(
+        as_of=case.as_of, sex=case.person.sex, birth_date=case.person.birth_date, months=months,
+        average_salary=Fraction(0), early_reason=case.early_reason or "none", hazardous_months=hazardous,
+        first_month=month_start(periods[0].start), months_after_age=after_age,
+    )
+    result = compute(pension_case, params)
+    salary_lines: list[Line] = []
+    if result.eligible:
+        average, _, salary_lines = average_salary(params, periods, case.as_of)
+        result = compute(replace(pension_case, average_salary=average), params)
+    lines = result.explanation[:1] + salary_lines + result.explanation[1:]
+    return QuoteResult(
+        regime=case.regime, as_of=case.as_of, eligible=result.eligible,
+        reasons=[Reason(code=reason.code, message=reason.message) for reason in result.reasons],
+        amounts=dict(result.amounts()),
+        explanation=[ExplanationLine(label=line.label, label_vi=line.label_vi, value=line.value, basis=line.basis)
+                     for line in lines],
+    )
