@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from ansinh.core.errors import InvalidInput, ParameterNotInForce
-from ansinh.quote import work_injury
+from ansinh.quote import survivor, work_injury
 from ansinh.quote.schemas import QuoteCase
 
 WORK_INJURY: dict[str, Any] = {
@@ -77,4 +77,67 @@ def test_work_injury_before_the_osh_law_names_as_of() -> None:
     with pytest.raises(ParameterNotInForce) as error:
         work_injury_quote({**WORK_INJURY, "as_of": "2016-06-30",
                            "history": [{"from": "2015-01", "to": "2016-06", "salary": 5_000_000}]})
+    assert error.value.field == "as_of"
+
+
+SURVIVOR: dict[str, Any] = {
+    "regime": "survivor",
+    "as_of": "2026-03-15",
+    "history": [{"from": "2011-03", "to": "2026-02", "salary": 10_000_000, "region": 1}],
+    "dependants": [{"needs_support": True}, {"needs_support": False}],
+}
+
+
+def survivor_quote(case: dict[str, Any]) -> dict[str, Any]:
+    return survivor.answer(QuoteCase.model_validate(case)).model_dump(mode="json")
+
+
+def test_survivor_monthly_allowance() -> None:
+    """15 years: funeral 10 × 2,340,000 = 23,400,000; 70 % × 2,340,000 = 1,638,000 and 50 % =
+    1,170,000 a month, 2,808,000 in all; no lump sum."""
+    result = survivor_quote(SURVIVOR)
+    assert result["regime"] == "survivor" and result["eligible"] is True and result["reasons"] == []
+    assert result["amounts"] == {"funeral_allowance": 23_400_000, "monthly_per_dependant": [1_638_000, 1_170_000],
+                                 "monthly_total": 2_808_000, "lump_sum": 0}
+    assert any("41/2024/QH15, art. 85" in line["basis"] for line in result["explanation"])
+
+
+def test_survivor_from_2026_07_01() -> None:
+    """10 × 2,530,000 = 25,300,000; 70 % and 50 % of 2,530,000 = 1,771,000 and 1,265,000."""
+    case = {**SURVIVOR, "as_of": "2026-07-01", "history": [{"from": "2011-07", "to": "2026-06", "salary": 1}]}
+    assert survivor_quote(case)["amounts"] == {"funeral_allowance": 25_300_000,
+                                               "monthly_per_dependant": [1_771_000, 1_265_000],
+                                               "monthly_total": 3_036_000, "lump_sum": 0}
+
+
+def test_survivor_lump_sum_from_recent_months() -> None:
+    """14 months 2025-01..2026-02 at 8,000,000 (coefficient 1.00, no revaluation): 1.5 years × 2
+    = 3 months = the minimum → 24,000,000; funeral 23,400,000 (≥ 12 months)."""
+    case = {**SURVIVOR, "history": [{"from": "2025-01", "to": "2026-02", "salary": 8_000_000}]}
+    assert survivor_quote(case)["amounts"] == {"funeral_allowance": 23_400_000, "monthly_per_dependant": [],
+                                               "monthly_total": 0, "lump_sum": 24_000_000}
+
+
+def test_survivor_lump_sum_needing_revaluation_is_refused() -> None:
+    case = {**SURVIVOR, "history": [{"from": "2020-01", "to": "2026-02", "salary": 8_000_000}]}
+    with pytest.raises(InvalidInput) as error:
+        survivor_quote(case)
+    assert (error.value.code, error.value.field) == ("survivor.revaluation_not_available", "history.0.from")
+
+
+@pytest.mark.parametrize(("dependants", "field"), [
+    ([{"needs_support": "yes"}], "dependants.0.needs_support"),
+    ([{"needs_support": True}, {}], "dependants.1.needs_support"),
+    ([{"needs_support": True, "age": 12}], "dependants.0.age"),
+])
+def test_survivor_bad_dependants_name_the_field(dependants: list[dict[str, Any]], field: str) -> None:
+    with pytest.raises(InvalidInput) as error:
+        survivor_quote({**SURVIVOR, "dependants": dependants})
+    assert error.value.field == field
+
+
+def test_survivor_before_law_58_names_as_of() -> None:
+    with pytest.raises(ParameterNotInForce) as error:
+        survivor_quote({**SURVIVOR, "as_of": "2015-12-31", "history": [{"from": "2000-01", "to": "2015-11",
+                                                                          "salary": 1}]})
     assert error.value.field == "as_of"

@@ -1,0 +1,67 @@
+"""Answer a quote case of regime ``survivor`` with the survivor-benefit calculator.
+
+``as_of`` is the date of death; ``history`` the deceased's contributions; ``dependants`` the
+relatives eligible for the monthly allowance, each ``{"needs_support": bool}`` (``true`` when
+no one directly cares for them). The contract has no field for a revalued average salary, so
+the lump sum is answered only where no revaluation is needed (see
+:mod:`ansinh.rules.survivor`); other lump-sum cases are refused, never averaged unrevalued.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ansinh.core.errors import InvalidInput, ParameterNotInForce
+from ansinh.core.periods import parse_month
+from ansinh.law import default_parameters
+from ansinh.quote.schemas import ExplanationLine, QuoteCase, QuoteResult, Reason
+from ansinh.rules.survivor import Dependant, SurvivorCase, SurvivorPeriod, compute
+
+
+def _dependants(raw: list[dict[str, Any]] | None) -> tuple[Dependant, ...]:
+    dependants: list[Dependant] = []
+    for index, entry in enumerate(raw or []):
+        unknown = sorted(set(entry) - {"needs_support"})
+        if unknown:
+            raise InvalidInput(f"unknown field(s) {', '.join(unknown)}", code="quote.unknown_field",
+                               field=f"dependants.{index}.{unknown[0]}",
+                               rule='a dependant is {"needs_support": true|false}')
+        needs_support = entry.get("needs_support")
+        if not isinstance(needs_support, bool):
+            raise InvalidInput(f"needs_support is {needs_support!r}, not true or false", code="quote.invalid_field",
+                               field=f"dependants.{index}.needs_support",
+                               rule='a dependant is {"needs_support": true|false}')
+        dependants.append(Dependant(needs_support=needs_support))
+    return tuple(dependants)
+
+
+def _periods(case: QuoteCase) -> tuple[SurvivorPeriod, ...]:
+    return tuple(
+        SurvivorPeriod(
+            start=parse_month(period.start, field=f"history.{index}.from"),
+            end=parse_month(period.end, field=f"history.{index}.to"),
+            salary=period.salary, state_scale=period.sector == "state", voluntary=period.scheme == "voluntary",
+            index=index,
+        )
+        for index, period in enumerate(case.history)
+    )
+
+
+def answer(case: QuoteCase) -> QuoteResult:
+    """What the survivors of a member who died on ``case.as_of`` receive, explained."""
+    survivor_case = SurvivorCase(as_of=case.as_of, history=_periods(case), dependants=_dependants(case.dependants))
+    try:
+        result = compute(survivor_case, default_parameters())
+    except ParameterNotInForce as error:
+        error.field = "as_of"  # the date of death is what fell outside the law's dates
+        raise
+    return QuoteResult(
+        regime=case.regime, as_of=case.as_of, eligible=result.eligible,
+        reasons=[Reason(code=reason.code, message=reason.message) for reason in result.reasons],
+        amounts=dict(result.amounts()),
+        explanation=[ExplanationLine(label=line.label, label_vi=line.label_vi, value=line.value, basis=line.basis)
+                     for line in result.explanation],
+    )
+
+
+__all__ = ["answer"]

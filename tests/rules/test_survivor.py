@@ -1,0 +1,193 @@
+"""Survivor benefits: the fact sheet's worked example, the funeral and monthly allowances on
+both sides of 2025-07-01 and 2026-07-01, each threshold, the lump sum's years and minimum,
+the refusal to average unrevalued salaries, rounding and bad input.
+
+Worked examples: si.md §11 (active member, 8 years 4 months from 2014, AS 10,000,000) and
+§7.2 (the pre-2014 / post-2014 split, which art. 89(1)(a) shares with the withdrawal).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+import pytest
+
+from ansinh.core.errors import InvalidInput, ParameterNotInForce
+from ansinh.law import default_parameters
+from ansinh.rules.survivor import Dependant, SurvivorCase, SurvivorPeriod, SurvivorResult, compute
+
+PARAMS = default_parameters()
+D = dt.date
+DEATH = D(2026, 3, 15)
+CARED, ALONE = Dependant(needs_support=False), Dependant(needs_support=True)
+
+
+def before(day: dt.date, months: int, salary: int = 10_000_000, **kwargs: bool) -> SurvivorPeriod:
+    """``months`` months of contributions ending with the month before ``day``'s month."""
+    last = day.year * 12 + day.month - 2
+    first = last - (months - 1)
+    return SurvivorPeriod(D(first // 12, first % 12 + 1, 1), D(last // 12, last % 12 + 1, 1), salary, **kwargs)
+
+
+def death(*history: SurvivorPeriod, as_of: dt.date = DEATH, dependants: tuple[Dependant, ...] = (),
+          average: int | Fraction | None = None) -> SurvivorResult:
+    average_salary = Fraction(average) if average is not None else None
+    return compute(SurvivorCase(as_of=as_of, history=history, dependants=dependants,
+                                average_salary=average_salary), PARAMS)
+
+
+def test_worked_example_active_member_8_years_4_months() -> None:
+    """8 years 4 months, all from 2014: 4 odd months → half a year, 8.5 years × 2 = 17 months
+    × 10,000,000 = 170,000,000 (≥ the minimum 3 × 10,000,000 = 30,000,000). Funeral:
+    10 × 2,340,000 = 23,400,000. Under 15 years, so no monthly allowance."""
+    result = death(before(DEATH, 100), average=10_000_000, dependants=(CARED,))
+    assert result.eligible and result.reasons == []
+    assert result.amounts() == {"funeral_allowance": 23_400_000, "monthly_per_dependant": [], "monthly_total": 0,
+                                "lump_sum": 170_000_000}
+    text = " | ".join(f"{line.value} [{line.basis}]" for line in result.explanation)
+    assert "8.5 years" in text and "17 months" in text and "art. 89(1)(a)" in text
+
+
+def test_worked_example_split_at_2014() -> None:
+    """21 months 2012-04..2013-12 → 1 year, 9 odd months moved on; 114 months 2014-01..2023-06
+    + 9 = 123 months = 10 years 3 months → 10.5 years. (1.5 × 1 + 2 × 10.5) = 22.5 months ×
+    10,000,000 = 225,000,000."""
+    history = (SurvivorPeriod(D(2012, 4, 1), D(2023, 6, 1), 10_000_000),)
+    assert death(*history, average=10_000_000).lump_sum == 225_000_000
+
+
+@pytest.mark.parametrize(("day", "funeral", "law"), [
+    (D(2016, 1, 1), 10 * 1_150_000, "58/2014/QH13"),   # base salary of Decree 66/2013
+    (D(2025, 6, 30), 23_400_000, "58/2014/QH13"),       # 10 × base salary 2,340,000
+    (D(2025, 7, 1), 23_400_000, "41/2024/QH15"),        # 10 × reference level 2,340,000
+    (D(2026, 6, 30), 23_400_000, "41/2024/QH15"),
+    (D(2026, 7, 1), 25_300_000, "41/2024/QH15"),        # 10 × 2,530,000
+])
+def test_funeral_allowance_on_each_date(day: dt.date, funeral: int, law: str) -> None:
+    """10 × the base salary (Law 58/2014 art. 66(2)) or the reference level (Law 41/2024
+    art. 85) of the month of death; 15 years and two dependants get the monthly allowance."""
+    result = death(before(day, 180), as_of=day, dependants=(CARED, ALONE))
+    assert result.funeral_allowance == funeral
+    funeral_line = next(line for line in result.explanation if line.label == "Funeral allowance")
+    assert law in funeral_line.basis
+
+
+def test_before_law_58_is_not_in_force() -> None:
+    with pytest.raises(ParameterNotInForce):
+        death(before(D(2015, 12, 31), 180), as_of=D(2015, 12, 31))
+
+
+@pytest.mark.parametrize(("day", "per_dependant"), [
+    (D(2025, 6, 30), [1_638_000, 1_170_000]),   # 70 % / 50 % × base salary 2,340,000 (Law 58)
+    (D(2025, 7, 1), [1_638_000, 1_170_000]),    # 70 % / 50 % × reference level 2,340,000 (Law 41)
+    (D(2026, 7, 1), [1_771_000, 1_265_000]),    # 70 % / 50 % × 2,530,000
+])
+def test_monthly_allowance_per_dependant(day: dt.date, per_dependant: list[int]) -> None:
+    """15 years exactly; one dependant with no direct carer (70 %), one cared for (50 %)."""
+    result = death(before(day, 180), as_of=day, dependants=(ALONE, CARED))
+    assert result.monthly_per_dependant == per_dependant
+    assert result.monthly_total == sum(per_dependant)
+    assert result.lump_sum == 0
+
+
+def test_at_most_four_dependants() -> None:
+    """Five named: the first four are paid, 4 × 1,170,000 = 4,680,000."""
+    result = death(before(DEATH, 240), dependants=(CARED,) * 4 + (ALONE,))
+    assert result.monthly_per_dependant == [1_170_000] * 4
+    assert result.monthly_total == 4_680_000
+    assert any("at most 4 paid" in line.value for line in result.explanation)
+
+
+def test_monthly_threshold_15_years() -> None:
+    """179 months (2011-04..2026-02) = 14 years 11 months: no monthly allowance, the lump sum
+    instead: 33 months before 2014 = 2 years (× 1.5 = 3), 9 odd months moved on; 146 + 9 = 155
+    months = 12 years 11 months → 13 years (× 2 = 26); 29 months × 10,000,000 = 290,000,000.
+    180 months: the monthly allowance, 50 % × 2,340,000 = 1,170,000."""
+    short = death(before(DEATH, 179), dependants=(CARED,), average=10_000_000)
+    assert short.monthly_per_dependant == [] and short.lump_sum == 290_000_000
+    full = death(before(DEATH, 180), dependants=(CARED,), average=10_000_000)
+    assert full.monthly_per_dependant == [1_170_000] and full.lump_sum == 0
+
+
+def test_fifteen_years_without_dependants_gives_the_lump_sum() -> None:
+    """180 months 2011-03..2026-02, no dependant: 34 months before 2014 = 2 years (× 1.5 = 3),
+    10 odd months moved on; 146 + 10 = 156 months = 13 years (× 2 = 26); 29 months ×
+    10,000,000 = 290,000,000. All from 2014 (180 months 2014-01..2028-12, death 2029-01):
+    15 × 2 = 30 months = 300,000,000."""
+    assert death(before(DEATH, 180), average=10_000_000).lump_sum == 290_000_000
+    later = D(2029, 1, 15)
+    assert death(before(later, 180), as_of=later, average=10_000_000).lump_sum == 300_000_000
+
+
+def test_funeral_threshold_12_months() -> None:
+    """11 months: no funeral allowance; 12 months: 23,400,000. Both get the lump sum on the
+    average of months in 2025-2026 (coefficient 1.00): 11 months → 1 year → 2 months, under
+    the minimum 3 → 3 × 8,000,000 = 24,000,000; 12 months → 1 year → the same minimum."""
+    eleven = death(before(DEATH, 11, 8_000_000))
+    assert eleven.funeral_allowance == 0 and eleven.lump_sum == 24_000_000 and eleven.eligible
+    twelve = death(before(DEATH, 12, 8_000_000))
+    assert twelve.funeral_allowance == 23_400_000 and twelve.lump_sum == 24_000_000
+
+
+def test_lump_sum_above_the_minimum_from_the_history() -> None:
+    """14 months 2025-01..2026-02 at 8,000,000 → 1 year 2 months → 1.5 years × 2 = 3 months:
+    exactly the minimum → 24,000,000. Simple average = the revalued one (coefficients 1.00)."""
+    result = death(before(DEATH, 14, 8_000_000))
+    assert result.lump_sum == 24_000_000
+    assert any("coefficient 1.00" in line.value for line in result.explanation)
+
+
+def test_lump_sum_rounded_once_half_up() -> None:
+    """2 months at 10,000,000 and 10,000,001: average 10,000,000.5; half a year → 1 month, the
+    minimum 3 months → 30,000,001.5 → 30,000,002."""
+    history = (SurvivorPeriod(D(2026, 1, 1), D(2026, 1, 1), 10_000_000),
+               SurvivorPeriod(D(2026, 2, 1), D(2026, 2, 1), 10_000_001))
+    assert death(*history).lump_sum == 30_000_002
+
+
+def test_months_needing_revaluation_are_refused() -> None:
+    """Death 2026-03: 2025 and 2026 carry 1.00; a month of 2024 needs a coefficient above 1.00,
+    so the lump sum is refused rather than averaged unrevalued."""
+    assert death(SurvivorPeriod(D(2025, 1, 1), D(2026, 2, 1), 8_000_000)).lump_sum == 24_000_000
+    with pytest.raises(InvalidInput) as error:
+        death(SurvivorPeriod(D(2024, 12, 1), D(2026, 2, 1), 8_000_000))
+    assert error.value.code == "survivor.revaluation_not_available"
+    assert error.value.field == "history.0.from"
+
+
+def test_state_scale_and_voluntary_lump_sums_are_refused() -> None:
+    with pytest.raises(InvalidInput) as error:
+        death(before(DEATH, 12, state_scale=True))
+    assert error.value.field == "history.0.sector"
+    with pytest.raises(InvalidInput) as error:
+        death(before(D(2026, 1, 1), 6), before(DEATH, 2, voluntary=True))
+    assert error.value.field == "history.1.scheme"
+
+
+def test_lump_sum_before_the_encoded_coefficients_raises() -> None:
+    """The 1.00 years are encoded from 2025-01-01 (Circular 01/2025); a death in 2024 needing
+    the lump sum is not guessed."""
+    with pytest.raises(ParameterNotInForce):
+        death(before(D(2024, 12, 31), 6), as_of=D(2024, 12, 31))
+
+
+def test_no_contributions() -> None:
+    result = death(as_of=DEATH)
+    assert not result.eligible
+    assert [reason.code for reason in result.reasons] == ["not_insured_at_event"]
+
+
+def test_bad_input_names_the_field() -> None:
+    with pytest.raises(InvalidInput) as error:
+        death(before(DEATH, 12, -1))
+    assert error.value.field == "history.0.salary"
+    with pytest.raises(InvalidInput) as error:
+        death(SurvivorPeriod(D(2025, 1, 1), D(2026, 4, 1), 1))
+    assert (error.value.code, error.value.field) == ("history.after_death", "history.0.to")
+    with pytest.raises(InvalidInput) as error:
+        death(SurvivorPeriod(D(2025, 5, 1), D(2025, 4, 1), 1))
+    assert error.value.field == "history.0.to"
+    with pytest.raises(InvalidInput) as error:
+        death(before(DEATH, 12), average=-1)
+    assert error.value.field == "average_salary"
