@@ -2,9 +2,9 @@
 
 ``as_of`` is the date of death; ``history`` the deceased's contributions; ``dependants`` the
 relatives eligible for the monthly allowance, each ``{"needs_support": bool}`` (``true`` when
-no one directly cares for them). The contract has no field for a revalued average salary, so
-the lump sum is answered only where no revaluation is needed (see
-:mod:`ansinh.rules.survivor`); other lump-sum cases are refused, never averaged unrevalued.
+no one directly cares for them). The lump sum is paid on the average salary revalued with the
+coefficient table of the year of death (known for 2025 and 2026); State pay-scale and
+voluntary careers needing the lump sum are refused (see :mod:`ansinh.rules.survivor`).
 """
 
 from __future__ import annotations

@@ -19,11 +19,12 @@ parameters under ``si.survivor``:
   one, whose odd months count as half a year (1-6) or a full year (7-11) (Law 41/2024
   arts. 5(6), 89(1)(a)); rounded once, half up, to the đồng.
 
-The average salary for the lump sum is the revalued average of all compulsory months. The
-caller may give it (revalued); otherwise it is computed here only where no revaluation is
-needed: employer-set pay whose months all fall in the ``lump_sum.unrevalued_years`` calendar
-years ending with the year of death (coefficient 1.00). Other cases are refused with
-``survivor.revaluation_not_available`` rather than averaged unrevalued.
+The average salary for the lump sum is the revalued average of all compulsory months, the
+same as for the one-time withdrawal (Decree 158/2025 art. 15(7)). The caller may give it;
+otherwise :func:`ansinh.rules.pension_salary.average_salary` computes it for employer-set
+pay with the coefficient table of the year of death (taken as the year of grant), which is
+known for 2025 and 2026 only: other years raise ``ParameterNotInForce`` rather than reuse a
+table. State pay-scale and voluntary careers are refused for the lump sum.
 
 Not modelled: deaths of pensioners or of recipients of a monthly work-injury allowance, deaths
 from a work accident or disease (which qualify without the contribution years), the
@@ -44,6 +45,7 @@ from ansinh.law.params import ParameterSet
 from ansinh.rules.contribution_law import BASE_SALARY_KEY, rate
 from ansinh.rules.explain import Line, basis, dong, percent
 from ansinh.rules.money import round_half_up
+from ansinh.rules.pension_salary import SalaryPeriod, average_salary
 
 AMOUNT_BASIS_KEY = "si.survivor.amount_basis"
 REFERENCE_EQUALS_BASE_KEY = "si.reference_level_equals_base_salary"
@@ -57,7 +59,6 @@ LUMP_BEFORE_KEY = "si.survivor.lump_sum.half_months_per_year_before_2014"
 LUMP_FROM_KEY = "si.survivor.lump_sum.half_months_per_year_from_2014"
 LUMP_SPLIT_KEY = "si.survivor.lump_sum.split_year"
 LUMP_MIN_KEY = "si.survivor.lump_sum.minimum_months"
-UNREVALUED_YEARS_KEY = "si.survivor.lump_sum.unrevalued_years"
 ODD_MONTHS_HALF_YEAR = 6
 """Odd months 1-6 count as half a year, 7-11 as a full year (Law 41/2024 art. 5(6))."""
 
@@ -186,47 +187,34 @@ def _years(months: int) -> Fraction:
     return Fraction(whole) + (Fraction(1, 2) if odd <= ODD_MONTHS_HALF_YEAR else 1)
 
 
-def _refuse(message: str, field_name: str) -> InvalidInput:
-    return InvalidInput(message, code="survivor.revaluation_not_available", field=field_name,
-                        rule="the lump sum is paid on the revalued average salary; without the revaluation table"
-                             " only months with coefficient 1.00 (employer-set pay) are averaged here")
-
-
-def _average(params: ParameterSet, case: SurvivorCase, months: list[tuple[dt.date, int]]) -> tuple[Fraction, Line]:
-    day = case.as_of
+def _average(params: ParameterSet, case: SurvivorCase) -> tuple[Fraction, list[Line]]:
+    """The revalued average salary of all compulsory months (Decree 158/2025 art. 15(7))."""
     for position, period in enumerate(case.history):
         if period.voluntary:
             raise InvalidInput("the lump sum of a career with voluntary SI is not modelled (Law 41/2024 art. 110-111)",
                                code="survivor.voluntary_not_modelled", field=_where(period, position, "scheme"),
                                rule="only compulsory SI careers are quoted for the survivor lump sum")
+        if period.state_scale:
+            raise InvalidInput(
+                "salaries on the State pay scale are revalued by the reference level, which is not modelled",
+                code="sector.state_not_supported", field=_where(period, position, "sector"),
+                rule="only salaries set by the employer are averaged for the survivor lump sum")
     if case.average_salary is not None:
-        return case.average_salary, Line(
+        return case.average_salary, [Line(
             "Average salary", "Mức bình quân tiền lương",
             f"{dong(round_half_up(case.average_salary))} (given, revalued)",
-            "Law 41/2024 art. 72; Decree 158/2025/ND-CP art. 15(7): the same average as the one-time withdrawal",
-        )
-    years = int(params.value_at(UNREVALUED_YEARS_KEY, day))
-    first_year = day.year - years + 1
-    for position, period in enumerate(case.history):
-        if period.state_scale:
-            raise _refuse("State pay-scale salaries are revalued by the reference level, not read here",
-                          _where(period, position, "sector"))
-        if month_start(period.start).year < first_year:
-            raise _refuse(f"months before {first_year} need revaluation coefficients above 1.00",
-                          _where(period, position, "from"))
-    total = sum(salary for _, salary in months)
-    average = Fraction(total, len(months))
-    return average, Line(
-        "Average salary", "Mức bình quân tiền lương",
-        f"{dong(total)} / {len(months)} months = {dong(round_half_up(average))}"
-        f" (all months in {first_year}-{day.year}: coefficient 1.00, no revaluation)",
-        basis(params, UNREVALUED_YEARS_KEY, day),
-    )
+            "Law on Social Insurance 41/2024/QH15, art. 72; Decree 158/2025/ND-CP, art. 15(7)",
+        )]
+    periods = tuple(SalaryPeriod(start=p.start, end=p.end, salary=p.salary, index=p.index if p.index is not None else i)
+                    for i, p in enumerate(case.history))
+    # the table of the year of grant, taken as the year of death (the decision date is not in the case)
+    average, _, lines = average_salary(params, periods, case.as_of)
+    return average, lines
 
 
 def _lump_sum(params: ParameterSet, case: SurvivorCase, months: list[tuple[dt.date, int]]) -> tuple[int, list[Line]]:
     day = case.as_of
-    average, average_line = _average(params, case, months)
+    average, average_lines = _average(params, case)
     split = int(params.value_at(LUMP_SPLIT_KEY, day))
     before = sum(1 for month, _ in months if month.year < split)
     after = len(months) - before
@@ -238,7 +226,7 @@ def _lump_sum(params: ParameterSet, case: SurvivorCase, months: list[tuple[dt.da
     by_years = per_before * years_before + per_after * years_after
     multiple = max(by_years, Fraction(minimum))
     amount = round_half_up(multiple * average)
-    lines = [average_line, Line(
+    lines = [*average_lines, Line(
         "Years for the lump sum", "Số năm tính trợ cấp tuất một lần",
         f"{before} months before {split} = {years_before} years (odd {odd} months moved on); {after} months from"
         f" {split} + {odd} = {after + odd} months = {float(years_after):g} years (1-6 odd months = half a year,"

@@ -118,11 +118,20 @@ def test_survivor_lump_sum_from_recent_months() -> None:
                                                "monthly_total": 0, "lump_sum": 24_000_000}
 
 
-def test_survivor_lump_sum_needing_revaluation_is_refused() -> None:
+def test_survivor_lump_sum_revalued() -> None:
+    """Death 2026-03-15, 2020-01..2026-02 at 8,000,000, 2026 table (CV 340): 12 months each of
+    2020 × 1.16, 2021 × 1.14, 2022 × 1.11, 2023 × 1.07, 2024 × 1.03, 2025 × 1.00 = 78.12 and 2
+    months of 2026 × 1.00 → 80.12 × 8,000,000 = 640,960,000 / 74 months. 74 months = 6 years
+    2 months → 6.5 years × 2 = 13 months: 13 × 640,960,000 / 74 = 112,601,081.08 → 112,601,081."""
     case = {**SURVIVOR, "history": [{"from": "2020-01", "to": "2026-02", "salary": 8_000_000}]}
+    assert survivor_quote(case)["amounts"]["lump_sum"] == 112_601_081
+
+
+def test_survivor_state_scale_lump_sum_is_refused() -> None:
+    case = {**SURVIVOR, "history": [{"from": "2020-01", "to": "2026-02", "salary": 8_000_000, "sector": "state"}]}
     with pytest.raises(InvalidInput) as error:
         survivor_quote(case)
-    assert (error.value.code, error.value.field) == ("survivor.revaluation_not_available", "history.0.from")
+    assert (error.value.code, error.value.field) == ("sector.state_not_supported", "history.0.sector")
 
 
 @pytest.mark.parametrize(("dependants", "field"), [

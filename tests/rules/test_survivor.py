@@ -122,7 +122,7 @@ def test_fifteen_years_without_dependants_gives_the_lump_sum() -> None:
 
 def test_funeral_threshold_12_months() -> None:
     """11 months: no funeral allowance; 12 months: 23,400,000. Both get the lump sum on the
-    average of months in 2025-2026 (coefficient 1.00): 11 months → 1 year → 2 months, under
+    average of months in 2025-2026 (coefficient 1.00 in the 2026 table): 11 months → 1 year → 2 months, under
     the minimum 3 → 3 × 8,000,000 = 24,000,000; 12 months → 1 year → the same minimum."""
     eleven = death(before(DEATH, 11, 8_000_000))
     assert eleven.funeral_allowance == 0 and eleven.lump_sum == 24_000_000 and eleven.eligible
@@ -130,12 +130,32 @@ def test_funeral_threshold_12_months() -> None:
     assert twelve.funeral_allowance == 23_400_000 and twelve.lump_sum == 24_000_000
 
 
-def test_lump_sum_above_the_minimum_from_the_history() -> None:
-    """14 months 2025-01..2026-02 at 8,000,000 → 1 year 2 months → 1.5 years × 2 = 3 months:
-    exactly the minimum → 24,000,000. Simple average = the revalued one (coefficients 1.00)."""
-    result = death(before(DEATH, 14, 8_000_000))
-    assert result.lump_sum == 24_000_000
-    assert any("coefficient 1.00" in line.value for line in result.explanation)
+def test_lump_sum_at_the_minimum_from_the_history() -> None:
+    """14 months 2025-01..2026-02 at 8,000,000 (coefficients 1.00 in the 2026 table) → 1 year
+    2 months → 1.5 years × 2 = 3 months: exactly the minimum → 24,000,000."""
+    assert death(before(DEATH, 14, 8_000_000)).lump_sum == 24_000_000
+
+
+@pytest.mark.parametrize("day", [D(2025, 6, 30), D(2025, 7, 1), D(2025, 9, 10)])
+def test_lump_sum_on_the_revalued_average(day: dt.date) -> None:
+    """si.md §6.3 worked example, granted in 2025 (Circular 01/2025 table, on both sides of
+    2025-07-01): 12 months of 2015 at 5,000,000 × 1.31 = 78,600,000; 2020 at 8,000,000 × 1.12 =
+    107,520,000; 2024 at 12,000,000 × 1.00 = 144,000,000; AS = 330,120,000 / 36 = 9,170,000.
+    36 months from 2014 = 3 years × 2 = 6 months × 9,170,000 = 55,020,000 (≥ 3 × AS)."""
+    history = (SurvivorPeriod(D(2015, 1, 1), D(2015, 12, 1), 5_000_000),
+               SurvivorPeriod(D(2020, 1, 1), D(2020, 12, 1), 8_000_000),
+               SurvivorPeriod(D(2024, 1, 1), D(2024, 12, 1), 12_000_000))
+    result = death(*history, as_of=day)
+    assert result.lump_sum == 55_020_000
+    assert result.funeral_allowance == 23_400_000
+    assert any("9,170,000" in line.value for line in result.explanation)
+
+
+def test_lump_sum_revalues_with_the_2026_table() -> None:
+    """Death 2026-03-15, 15 months 2024-12..2026-02 at 8,000,000: 2024 × 1.03 (CV 340) =
+    8,240,000; 14 months × 1.00 = 112,000,000; AS = 120,240,000 / 15 = 8,016,000. 1 year 3
+    months → 1.5 years × 2 = 3 months = the minimum → 24,048,000."""
+    assert death(SurvivorPeriod(D(2024, 12, 1), D(2026, 2, 1), 8_000_000)).lump_sum == 24_048_000
 
 
 def test_lump_sum_rounded_once_half_up() -> None:
@@ -144,16 +164,6 @@ def test_lump_sum_rounded_once_half_up() -> None:
     history = (SurvivorPeriod(D(2026, 1, 1), D(2026, 1, 1), 10_000_000),
                SurvivorPeriod(D(2026, 2, 1), D(2026, 2, 1), 10_000_001))
     assert death(*history).lump_sum == 30_000_002
-
-
-def test_months_needing_revaluation_are_refused() -> None:
-    """Death 2026-03: 2025 and 2026 carry 1.00; a month of 2024 needs a coefficient above 1.00,
-    so the lump sum is refused rather than averaged unrevalued."""
-    assert death(SurvivorPeriod(D(2025, 1, 1), D(2026, 2, 1), 8_000_000)).lump_sum == 24_000_000
-    with pytest.raises(InvalidInput) as error:
-        death(SurvivorPeriod(D(2024, 12, 1), D(2026, 2, 1), 8_000_000))
-    assert error.value.code == "survivor.revaluation_not_available"
-    assert error.value.field == "history.0.from"
 
 
 def test_state_scale_and_voluntary_lump_sums_are_refused() -> None:
@@ -166,10 +176,15 @@ def test_state_scale_and_voluntary_lump_sums_are_refused() -> None:
 
 
 def test_lump_sum_before_the_encoded_coefficients_raises() -> None:
-    """The 1.00 years are encoded from 2025-01-01 (Circular 01/2025); a death in 2024 needing
-    the lump sum is not guessed."""
+    """Coefficient tables are encoded for benefits granted in 2025 and 2026 only; a death in 2024
+    or 2027 needing the lump sum on the history is not guessed. With the revalued average given,
+    2027 is answered."""
     with pytest.raises(ParameterNotInForce):
         death(before(D(2024, 12, 31), 6), as_of=D(2024, 12, 31))
+    with pytest.raises(ParameterNotInForce):
+        death(before(D(2027, 1, 1), 6), as_of=D(2027, 1, 1))
+    # 6 months → half a year × 2 = 1 month, the minimum 3 × 10,000,000
+    assert death(before(D(2027, 1, 1), 6), as_of=D(2027, 1, 1), average=10_000_000).lump_sum == 30_000_000
 
 
 def test_no_contributions() -> None:
