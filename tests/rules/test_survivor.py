@@ -81,6 +81,7 @@ def test_before_law_58_is_not_in_force() -> None:
 @pytest.mark.parametrize(("day", "per_dependant"), [
     (D(2025, 6, 30), [1_638_000, 1_170_000]),   # 70 % / 50 % × base salary 2,340,000 (Law 58)
     (D(2025, 7, 1), [1_638_000, 1_170_000]),    # 70 % / 50 % × reference level 2,340,000 (Law 41)
+    (D(2026, 6, 30), [1_638_000, 1_170_000]),   # still 2,340,000
     (D(2026, 7, 1), [1_771_000, 1_265_000]),    # 70 % / 50 % × 2,530,000
 ])
 def test_monthly_allowance_per_dependant(day: dt.date, per_dependant: list[int]) -> None:
