@@ -1,0 +1,30 @@
+"""The ``lump_sum_withdrawal`` regime of the quote contract: the one-time SI withdrawal.
+
+``as_of`` is the day the claim is received (and decided); ``person`` is required (the
+retirement age ground); ``history`` the compulsory contribution periods. Only the grounds
+the record shows are decided (see :mod:`ansinh.rules.lump_sum_withdrawal`).
+"""
+
+from __future__ import annotations
+
+from ansinh.core.errors import InvalidInput
+from ansinh.law import default_parameters
+from ansinh.quote.pension import salary_periods
+from ansinh.quote.schemas import ExplanationLine, QuoteCase, QuoteResult, Reason
+from ansinh.rules.lump_sum_withdrawal import WithdrawalCase, compute
+
+
+def answer(case: QuoteCase) -> QuoteResult:
+    """The one-time withdrawal claimed on ``case.as_of``, explained."""
+    if case.person is None:
+        raise InvalidInput("the person (sex and birth date) is needed for a withdrawal", code="person.missing",
+                           field="person", rule="the retirement age depends on sex and birth date")
+    result = compute(WithdrawalCase(as_of=case.as_of, sex=case.person.sex, birth_date=case.person.birth_date,
+                                    history=salary_periods(case)), default_parameters())
+    return QuoteResult(
+        regime=case.regime, as_of=case.as_of, eligible=result.eligible,
+        reasons=[Reason(code=reason.code, message=reason.message) for reason in result.reasons],
+        amounts=dict(result.amounts()),
+        explanation=[ExplanationLine(label=line.label, label_vi=line.label_vi, value=line.value, basis=line.basis)
+                     for line in result.explanation],
+    )
