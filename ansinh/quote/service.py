@@ -10,7 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ansinh.core.errors import InvalidInput
-from ansinh.quote import contribution, hi_cost_share, maternity, sickness, unemployment
+from ansinh.quote import (
+    contribution,
+    hi_cost_share,
+    maternity,
+    sickness,
+    survivor,
+    unemployment,
+    work_injury,
+)
 from ansinh.quote.schemas import QuoteCase, QuoteResult, Regime
 
 ANSWERS: dict[Regime, Callable[[QuoteCase], QuoteResult]] = {
@@ -19,6 +27,8 @@ ANSWERS: dict[Regime, Callable[[QuoteCase], QuoteResult]] = {
     Regime.HI_COST_SHARE: hi_cost_share.answer,
     Regime.SICKNESS: sickness.answer,
     Regime.MATERNITY: maternity.answer,
+    Regime.WORK_INJURY: work_injury.answer,
+    Regime.SURVIVOR: survivor.answer,
 }
 
 
