@@ -200,7 +200,8 @@ def _rate(params: ParameterSet, case: PensionCase, years: Fraction) -> tuple[Fra
         "Pension rate", "Tỷ lệ hưởng lương hưu",
         f"{percent(base)} for {base_years} years + {percent(step)} × {years - base_years} = {percent(value)}"
         f", at most {percent(maximum)} (reached at {full_years} years)",
-        f"{basis(params, _rate_key(case.sex, 'base_years'), day)}; {basis(params, _rate_key(case.sex, 'step'), day)}")
+        "; ".join(dict.fromkeys(basis(params, key, day) for key in
+                                (BASE_KEY, _rate_key(case.sex, "base_years"), _rate_key(case.sex, "step")))))
 
 
 def _lump_sum(params: ParameterSet, case: PensionCase, extra: Fraction, average: Fraction) -> tuple[int, Line]:
