@@ -241,3 +241,12 @@ def test_average_salary_refuses_what_it_cannot_average() -> None:
     with pytest.raises(InvalidInput) as error:
         average_salary(PARAMS, (), dt.date(2025, 9, 1))
     assert error.value.field == "history"
+
+
+def test_early_reduction_not_encoded_before_law_41() -> None:
+    """The old law's reduction (Decree 115/2015 art. 7) is [UNVERIFIED] in the fact sheet and not
+    encoded: a reduced-capacity pension on 2025-06-30 is refused, on 2025-07-01 computed."""
+    birth = dt.date(1968, 1, 10)
+    with pytest.raises(ParameterNotInForce):
+        pension(300, 10_000_000, birth=birth, day=dt.date(2025, 6, 30), early_reason="reduced_capacity")
+    assert pension(300, 10_000_000, birth=birth, day=dt.date(2025, 7, 1), early_reason="reduced_capacity").eligible
