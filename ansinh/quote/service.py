@@ -1,19 +1,20 @@
 """Answer a quote case with the scalar calculator of its regime.
 
 The same calculators serve case management and the national batch; this module only maps
-the public contract onto them, one module per regime. A regime whose calculator is not
-built yet is refused with ``regime.not_available``: a quote never answers a made-up amount.
+the public contract onto them, one module per regime; a case a calculator cannot decide
+under the law it encodes is refused naming the field, never answered with a made-up amount.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from ansinh.core.errors import InvalidInput
 from ansinh.quote import (
     contribution,
     hi_cost_share,
+    lump_sum_withdrawal,
     maternity,
+    pension,
     sickness,
     survivor,
     unemployment,
@@ -23,6 +24,8 @@ from ansinh.quote.schemas import QuoteCase, QuoteResult, Regime
 
 ANSWERS: dict[Regime, Callable[[QuoteCase], QuoteResult]] = {
     Regime.CONTRIBUTION: contribution.answer,
+    Regime.PENSION: pension.answer,
+    Regime.LUMP_SUM_WITHDRAWAL: lump_sum_withdrawal.answer,
     Regime.UNEMPLOYMENT: unemployment.answer,
     Regime.HI_COST_SHARE: hi_cost_share.answer,
     Regime.SICKNESS: sickness.answer,
@@ -34,10 +37,4 @@ ANSWERS: dict[Regime, Callable[[QuoteCase], QuoteResult]] = {
 
 def quote(case: QuoteCase) -> QuoteResult:
     """What the law in force on the case's date gives for ``case``."""
-    answer = ANSWERS.get(case.regime)
-    if answer is None:
-        raise InvalidInput(
-            f"the {case.regime.value} calculator is not available yet", code="regime.not_available",
-            field="regime", rule="quotes are answered only by calculators that implement the law",
-        )
-    return answer(case)
+    return ANSWERS[case.regime](case)

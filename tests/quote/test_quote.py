@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 
 from ansinh.api.app import create_app
 from ansinh.cli import app
+from ansinh.quote.schemas import Regime
+from ansinh.quote.service import ANSWERS
 
 runner = CliRunner()
 CASE = {"regime": "contribution", "as_of": "2025-08-15", "month": "2025-08", "salary": 30_000_000, "region": 1}
@@ -56,6 +58,22 @@ def test_hi_cost_share_through_the_api() -> None:
     assert (amounts["fund_pays"], amounts["patient_pays"]) == (16_000_000, 34_000_000)
 
 
+def test_every_regime_of_the_contract_is_answered() -> None:
+    assert set(ANSWERS) == set(Regime)
+
+
+def test_pension_through_the_command_line() -> None:
+    """A man born 1964-03-10 retires at 61y3m on 2025-06 end; 1995-2025 at a flat salary."""
+    case = {"regime": "pension", "as_of": "2025-07-01", "person": {"sex": "male", "birth_date": "1964-03-10"},
+            "history": [{"from": "1995-07", "to": "2025-06", "salary": 10_000_000, "region": 1}]}
+    output = runner.invoke(app, ["quote", "-"], input=json.dumps(case)).output
+    result = json.loads(output)
+    assert result["eligible"] is True, output
+    assert result["amounts"]["retirement_age"] == "61y3m"
+    assert result["amounts"]["years_counted"] == "30y0m"
+    assert result["amounts"]["rate_percent"] == 65
+
+
 def test_the_api_answers_the_same() -> None:
     answer = client().post("/api/v1/quote", json=CASE)
     assert answer.status_code == 200
@@ -76,7 +94,7 @@ BAD_CASES = [
     ({**CASE, "history": [HISTORY[1], HISTORY[0]]}, "history"),
     ({**CASE, "history": [HISTORY[0], {**HISTORY[1], "from": "2015-06"}]}, "history"),
     ({**CASE, "history": [{**HISTORY[0], "from": "2016-01", "to": "2015-01"}]}, "history.0"),
-    ({**CASE, "regime": "pension"}, "regime"),
+    ({**CASE, "regime": "pension"}, "person"),
 ]
 
 
