@@ -36,6 +36,7 @@ PARAMETERS_DIR = Path(__file__).parent / "parameters"
 UNITS: dict[str, tuple[type, ...]] = {
     "vnd": (int,),
     "rate": (int, str),
+    "factor": (int, str),
     "years": (int, float),
     "months": (int,),
     "days": (int,),
@@ -43,6 +44,8 @@ UNITS: dict[str, tuple[type, ...]] = {
     "bool": (bool,),
     "code": (str,),
 }
+EXACT_UNITS = frozenset({"rate", "factor"})
+"""Units read as exact fractions: a rate is a share (0..1), a factor any multiplier (1.5 months)."""
 _FILE_KEYS = {"description", "unit", "values", "reference"}
 _VALUE_KEYS = {"value", "source"}
 _SOURCE_KEYS = {"instrument", "article", "note", "url"}
@@ -125,15 +128,15 @@ def _parse_date(path: Path, key: str, raw: Any) -> dt.date:
         raise _fail(path, key, f"{raw!r} is not an ISO date") from exc
 
 
-def _as_rate(path: Path, key: str, value: Any) -> Fraction:
-    """A rate written as an integer or a quoted decimal ("0.14"), exactly, within 0..1."""
+def _as_fraction(path: Path, key: str, unit: str, value: Any) -> Fraction:
+    """A rate (0..1) or a factor (0 or more) written as an integer or a quoted decimal, exactly."""
     try:
-        rate = Fraction(value)
+        number = Fraction(value)
     except (ValueError, ZeroDivisionError) as exc:
-        raise _fail(path, key, f"rate {value!r} is not a number") from exc
-    if not 0 <= rate <= 1:
-        raise _fail(path, key, f"rate {value!r} is outside 0..1")
-    return rate
+        raise _fail(path, key, f"{unit} {value!r} is not a number") from exc
+    if number < 0 or (unit == "rate" and number > 1):
+        raise _fail(path, key, f"{unit} {value!r} is outside {'0..1' if unit == 'rate' else '0 or more'}")
+    return number
 
 
 def _check_unit(path: Path, key: str, unit: str, value: Any) -> None:
@@ -158,8 +161,8 @@ def _dated_value(path: Path, key: str, unit: str, raw_date: Any, entry: Any) -> 
         raise _fail(path, key, f"{starts}: unknown keys {sorted(set(entry) - _VALUE_KEYS)}")
     value = entry["value"]
     _check_unit(path, key, unit, value)
-    if unit == "rate" and value is not None:
-        value = _as_rate(path, key, value)
+    if unit in EXACT_UNITS and value is not None:
+        value = _as_fraction(path, key, unit, value)
     return DatedValue(starts, value, _parse_source(path, key, entry.get("source")))
 
 

@@ -13,8 +13,8 @@ parameters under ``si.survivor``:
   amount for each dependant, ``monthly.rate_no_carer`` (70 %) for one with no direct carer,
   for at most ``monthly.max_dependants`` dependants (the first ones named), each rounded once;
 - otherwise (too few years for the monthly allowance, or no dependant) the lump sum:
-  ``half_months_per_year_before_2014 / 2`` (1.5) months of the average salary per year
-  before ``split_year`` and ``half_months_per_year_from_2014 / 2`` (2) per year from it, at
+  ``months_per_year_before_2014`` (1.5) months of the average salary per year
+  before ``split_year`` and ``months_per_year_from_2014`` (2) per year from it, at
   least ``minimum_months`` (3) months; odd months of the earlier period move to the later
   one, whose odd months count as half a year (1-6) or a full year (7-11) (Law 41/2024
   arts. 5(6), 89(1)(a)); rounded once, half up, to the đồng.
@@ -55,8 +55,8 @@ MONTHLY_MIN_YEARS_KEY = "si.survivor.monthly.min_years"
 MONTHLY_RATE_KEY = "si.survivor.monthly.rate"
 MONTHLY_RATE_NO_CARER_KEY = "si.survivor.monthly.rate_no_carer"
 MAX_DEPENDANTS_KEY = "si.survivor.monthly.max_dependants"
-LUMP_BEFORE_KEY = "si.survivor.lump_sum.half_months_per_year_before_2014"
-LUMP_FROM_KEY = "si.survivor.lump_sum.half_months_per_year_from_2014"
+LUMP_BEFORE_KEY = "si.survivor.lump_sum.months_per_year_before_2014"
+LUMP_FROM_KEY = "si.survivor.lump_sum.months_per_year_from_2014"
 LUMP_SPLIT_KEY = "si.survivor.lump_sum.split_year"
 LUMP_MIN_KEY = "si.survivor.lump_sum.minimum_months"
 ODD_MONTHS_HALF_YEAR = 6
@@ -220,8 +220,8 @@ def _lump_sum(params: ParameterSet, case: SurvivorCase, months: list[tuple[dt.da
     after = len(months) - before
     years_before, odd = divmod(before, 12)
     years_after = _years(after + odd)
-    per_before = Fraction(int(params.value_at(LUMP_BEFORE_KEY, day)), 2)
-    per_after = Fraction(int(params.value_at(LUMP_FROM_KEY, day)), 2)
+    per_before = Fraction(params.value_at(LUMP_BEFORE_KEY, day))
+    per_after = Fraction(params.value_at(LUMP_FROM_KEY, day))
     minimum = int(params.value_at(LUMP_MIN_KEY, day))
     by_years = per_before * years_before + per_after * years_after
     multiple = max(by_years, Fraction(minimum))

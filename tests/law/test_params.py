@@ -58,6 +58,16 @@ def test_rates_are_exact_fractions(tmp_path: Path) -> None:
     assert params.value_at("fund.amount", dt.date(2025, 1, 1)) * 2_000_000 == 30_000
 
 
+def test_factors_are_exact_and_may_exceed_one(tmp_path: Path) -> None:
+    text = GOOD.replace("unit: vnd", "unit: factor").replace("value: 100", 'value: "4.78"').replace(
+        "value: 200", 'value: "1.5"')
+    params = load_directory(write(tmp_path, text))
+    assert params.value_at("fund.amount", dt.date(2020, 1, 1)) == Fraction(478, 100)
+    negative = GOOD.replace("unit: vnd", "unit: factor").replace("value: 100", 'value: "-1"')
+    with pytest.raises(ParameterLoadError, match="0 or more"):
+        load_directory(write(tmp_path, negative))
+
+
 def test_unknown_parameter(tmp_path: Path) -> None:
     with pytest.raises(NotFound, match="no legal parameter"):
         load_directory(write(tmp_path, GOOD)).value_at("fund.other", dt.date(2024, 1, 1))
