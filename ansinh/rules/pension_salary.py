@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ansinh.core.errors import InvalidInput
-from ansinh.core.periods import add_months, format_month, month_start, months_between
+from ansinh.core.periods import add_months, month_start, months_between
 from ansinh.law.params import ParameterSet
 from ansinh.rules.explain import Line, basis, dong
+from ansinh.rules.history import check_history, field_of
 from ansinh.rules.money import round_half_up
 
 REVALUATION_PREFIX = "si.pension.revaluation.compulsory"
@@ -56,10 +57,6 @@ def coefficient(params: ParameterSet, year: int, granted: dt.date) -> Fraction:
     return Fraction(str(params.value_at(key, granted)))
 
 
-def _where(period: SalaryPeriod, position: int, name: str) -> str:
-    return f"history.{period.index if period.index is not None else position}.{name}"
-
-
 def check_periods(periods: tuple[SalaryPeriod, ...], granted: dt.date) -> None:
     """Refuse what this module cannot average, naming the field."""
     if not periods:
@@ -74,20 +71,9 @@ def check_periods(periods: tuple[SalaryPeriod, ...], granted: dt.date) -> None:
                 rule="only salaries set by the employer are averaged")
         if period.scheme != "compulsory":
             raise InvalidInput("voluntary SI periods are not supported by the pension average",
-                               code="scheme.voluntary_not_supported", field=_where(period, position, "scheme"),
+                               code="scheme.voluntary_not_supported", field=field_of(period, position, "scheme"),
                                rule="only compulsory SI periods are averaged")
-        if period.salary < 0:
-            raise InvalidInput("a salary cannot be negative", code="salary.negative",
-                               field=_where(period, position, "salary"), rule="salaries are whole đồng, zero or more")
-        if month_start(period.end) < month_start(period.start):
-            raise InvalidInput("the period ends before it starts", code="period.reversed",
-                               field=_where(period, position, "to"),
-                               rule="a period's last month is not before its first")
-        if month_start(period.end) > month_start(granted):
-            last = format_month(month_start(period.end))
-            raise InvalidInput(f"contributions for {last}, after {granted.isoformat()}",
-                               code="history.after_event", field=_where(period, position, "to"),
-                               rule="only months up to the month of the event count")
+    check_history(periods, event=granted)
 
 
 def months_by_year(periods: tuple[SalaryPeriod, ...]) -> dict[int, tuple[int, int]]:

@@ -18,8 +18,8 @@ import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ansinh.core.errors import InvalidInput
 from ansinh.core.periods import add_months, format_month, month_start, months_between
+from ansinh.rules.history import check_history
 
 
 @dataclass(frozen=True)
@@ -62,34 +62,10 @@ class RecentSalary:
         return f"{span}: {total:,} đ / {len(self.months)}"
 
 
-def _where(period: InsuredPeriod, position: int, name: str) -> str:
-    return f"history.{period.index if period.index is not None else position}.{name}"
-
-
 def check_periods(periods: tuple[InsuredPeriod, ...], event: dt.date) -> None:
     """Refuse negative salaries, reversed or overlapping periods, and months after the event's month."""
-    event_month = month_start(event)
-    previous_end: dt.date | None = None
-    for position, period in enumerate(periods):
-        if period.salary < 0:
-            raise InvalidInput("a salary cannot be negative", code="salary.negative",
-                               field=_where(period, position, "salary"), rule="salaries are whole đồng, zero or more")
-        start, end = month_start(period.start), month_start(period.end)
-        if end < start:
-            raise InvalidInput(f"the period ends ({format_month(end)}) before it starts ({format_month(start)})",
-                               code="period.reversed", field=_where(period, position, "to"),
-                               rule="a period's last month is not before its first")
-        if previous_end is not None and start <= previous_end:
-            raise InvalidInput(
-                f"the period starts {format_month(start)}, not after the previous period's end "
-                f"{format_month(previous_end)}", code="history.order", field=_where(period, position, "from"),
-                rule="periods are oldest first and do not overlap")
-        if end > event_month:
-            raise InvalidInput(
-                f"SI paid for {format_month(end)}, after the month of the event {event.isoformat()}",
-                code="history.after_event", field=_where(period, position, "to"),
-                rule="short-term benefits are computed on the months paid up to the event")
-        previous_end = end
+    check_history(periods, event=event, code="history.after_event", event_name="the month of the event",
+                  rule="short-term benefits are computed on the months paid up to the event")
 
 
 def paid_months(periods: tuple[InsuredPeriod, ...]) -> list[PaidMonth]:

@@ -40,10 +40,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ansinh.core.errors import InvalidInput, ParameterNotInForce
-from ansinh.core.periods import add_months, format_month, month_start, months_between
+from ansinh.core.periods import add_months, month_start, months_between
 from ansinh.law.params import ParameterSet
 from ansinh.rules.contribution_law import BASE_SALARY_KEY, rate
 from ansinh.rules.explain import Line, basis, dong, percent
+from ansinh.rules.history import check_history, field_of
 from ansinh.rules.money import round_half_up
 from ansinh.rules.pension_salary import SalaryPeriod, average_salary
 
@@ -118,38 +119,12 @@ class SurvivorResult:
                 "monthly_total": self.monthly_total, "lump_sum": self.lump_sum}
 
 
-def _where(period: SurvivorPeriod, position: int, name: str) -> str:
-    return f"history.{period.index if period.index is not None else position}.{name}"
-
-
 def _check(case: SurvivorCase) -> None:
-    death_month = month_start(case.as_of)
     if case.average_salary is not None and case.average_salary < 0:
         raise InvalidInput("the average salary cannot be negative", code="salary.negative", field="average_salary",
                            rule="salaries are whole đồng, zero or more")
-    previous_end: dt.date | None = None
-    for position, period in enumerate(case.history):
-        if period.salary < 0:
-            raise InvalidInput("a salary cannot be negative", code="salary.negative",
-                               field=_where(period, position, "salary"), rule="salaries are whole đồng, zero or more")
-        start, end = month_start(period.start), month_start(period.end)
-        if end < start:
-            raise InvalidInput(f"the period ends ({format_month(end)}) before it starts ({format_month(start)})",
-                               code="period.reversed", field=_where(period, position, "to"),
-                               rule="a period's last month is not before its first")
-        if previous_end is not None and start <= previous_end:
-            raise InvalidInput(
-                f"the period starts {format_month(start)}, not after the previous period's end "
-                f"{format_month(previous_end)}", code="history.order", field=_where(period, position, "from"),
-                rule="periods are oldest first and do not overlap",
-            )
-        if end > death_month:
-            raise InvalidInput(
-                f"contributions for {format_month(end)}, after the death on {case.as_of.isoformat()}",
-                code="history.after_death", field=_where(period, position, "to"),
-                rule="the benefits are computed on the months paid up to the month of death",
-            )
-        previous_end = end
+    check_history(case.history, event=case.as_of, code="history.after_death", event_name="the death",
+                  rule="the benefits are computed on the months paid up to the month of death")
 
 
 def _amount_basis(params: ParameterSet, day: dt.date) -> tuple[int, str, str]:
@@ -192,12 +167,12 @@ def _average(params: ParameterSet, case: SurvivorCase) -> tuple[Fraction, list[L
     for position, period in enumerate(case.history):
         if period.voluntary:
             raise InvalidInput("the lump sum of a career with voluntary SI is not modelled (Law 41/2024 art. 110-111)",
-                               code="survivor.voluntary_not_modelled", field=_where(period, position, "scheme"),
+                               code="survivor.voluntary_not_modelled", field=field_of(period, position, "scheme"),
                                rule="only compulsory SI careers are quoted for the survivor lump sum")
         if period.state_scale:
             raise InvalidInput(
                 "salaries on the State pay scale are revalued by the reference level, which is not modelled",
-                code="sector.state_not_supported", field=_where(period, position, "sector"),
+                code="sector.state_not_supported", field=field_of(period, position, "sector"),
                 rule="only salaries set by the employer are averaged for the survivor lump sum")
     if case.average_salary is not None:
         return case.average_salary, [Line(

@@ -37,6 +37,7 @@ from ansinh.rules.contribution_law import (
     rate,
 )
 from ansinh.rules.explain import Line, basis, dong, percent
+from ansinh.rules.history import check_history, field_of
 from ansinh.rules.money import round_half_up
 
 RATE_KEY = "ui.benefit.rate"
@@ -109,39 +110,14 @@ class _Month:
     index: int
 
 
-def _where(period: UIPeriod, position: int, name: str) -> str:
-    return f"history.{period.index if period.index is not None else position}.{name}"
-
-
 def _check(case: UnemploymentCase) -> None:
-    termination = month_start(case.as_of)
-    previous_end: dt.date | None = None
     for position, period in enumerate(case.history):
-        if period.salary < 0:
-            raise InvalidInput("a salary cannot be negative", code="salary.negative",
-                               field=_where(period, position, "salary"), rule="salaries are whole đồng, zero or more")
         if period.region is not None and not 1 <= period.region <= 4:
             raise InvalidInput(f"region {period.region!r} is not 1 to 4", code="region.invalid",
-                               field=_where(period, position, "region"),
+                               field=field_of(period, position, "region"),
                                rule="the minimum-wage region of the workplace is 1, 2, 3 or 4")
-        start, end = month_start(period.start), month_start(period.end)
-        if end < start:
-            raise InvalidInput(f"the period ends ({format_month(end)}) before it starts ({format_month(start)})",
-                               code="period.reversed", field=_where(period, position, "to"),
-                               rule="a period's last month is not before its first")
-        if previous_end is not None and start <= previous_end:
-            raise InvalidInput(
-                f"the period starts {format_month(start)}, not after the previous period's end "
-                f"{format_month(previous_end)}", code="history.order", field=_where(period, position, "from"),
-                rule="periods are oldest first and do not overlap",
-            )
-        if end > termination:
-            raise InvalidInput(
-                f"UI paid for {format_month(end)}, after the termination on {case.as_of.isoformat()}",
-                code="history.after_termination", field=_where(period, position, "to"),
-                rule="the benefit is computed on the months paid up to the termination",
-            )
-        previous_end = end
+    check_history(case.history, event=case.as_of, code="history.after_termination", event_name="the termination",
+                  rule="the benefit is computed on the months paid up to the termination")
 
 
 def _months(case: UnemploymentCase) -> list[_Month]:

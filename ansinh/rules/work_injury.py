@@ -32,6 +32,7 @@ from ansinh.core.periods import add_months, format_month, month_start, months_be
 from ansinh.law.params import ParameterSet
 from ansinh.rules.contribution_law import BASE_SALARY_KEY, rate
 from ansinh.rules.explain import Line, basis, dong, percent
+from ansinh.rules.history import check_history
 from ansinh.rules.money import round_half_up
 
 LUMP_MIN_LOSS_KEY = "si.work_injury.lump_sum.min_loss"
@@ -93,10 +94,6 @@ class WorkInjuryResult:
         return {"lump_sum": self.lump_sum, "monthly": self.monthly, "death_allowance": self.death_allowance}
 
 
-def _where(period: WorkInjuryPeriod, position: int, name: str) -> str:
-    return f"history.{period.index if period.index is not None else position}.{name}"
-
-
 def _check(case: WorkInjuryCase) -> None:
     if case.kind not in KINDS:
         raise InvalidInput(f"kind {case.kind!r} is not one of {', '.join(KINDS)}", code="work_injury.kind",
@@ -107,23 +104,7 @@ def _check(case: WorkInjuryCase) -> None:
     if case.loss_percent is not None and not 0 <= case.loss_percent <= 100:
         raise InvalidInput(f"loss_percent {case.loss_percent} is not 0 to 100", code="work_injury.loss_percent",
                            field="loss_percent", rule="the loss of working capacity is a whole percentage, 0 to 100")
-    previous_end: dt.date | None = None
-    for position, period in enumerate(case.history):
-        if period.salary < 0:
-            raise InvalidInput("a salary cannot be negative", code="salary.negative",
-                               field=_where(period, position, "salary"), rule="salaries are whole đồng, zero or more")
-        start, end = month_start(period.start), month_start(period.end)
-        if end < start:
-            raise InvalidInput(f"the period ends ({format_month(end)}) before it starts ({format_month(start)})",
-                               code="period.reversed", field=_where(period, position, "to"),
-                               rule="a period's last month is not before its first")
-        if previous_end is not None and start <= previous_end:
-            raise InvalidInput(
-                f"the period starts {format_month(start)}, not after the previous period's end "
-                f"{format_month(previous_end)}", code="history.order", field=_where(period, position, "from"),
-                rule="periods are oldest first and do not overlap",
-            )
-        previous_end = end
+    check_history(case.history)  # work may go on after the injury: no bound by the event
 
 
 def _salary_month(case: WorkInjuryCase) -> tuple[int, dt.date, int] | None:
