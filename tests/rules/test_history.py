@@ -28,7 +28,7 @@ JAN, JUN, DEC = dt.date(2024, 1, 1), dt.date(2024, 6, 1), dt.date(2024, 12, 1)
         ([P(JAN, JUN, salary=-1)], "salary.negative", "history.0.salary"),
         ([P(JUN, JAN)], "period.reversed", "history.0.to"),
         ([P(JAN, JUN), P(JUN, DEC)], "history.order", "history.1.from"),
-        ([P(JUN, DEC), P(JAN, JUN, index=7)], "history.order", "history.7.from"),
+        ([P(JUN, dt.date(2024, 9, 1)), P(JAN, JUN, index=7)], "history.order", "history.7.from"),
         ([P(JAN, DEC)], "history.after_death", "history.0.to"),
     ],
 )
