@@ -10,33 +10,28 @@ the law gives), and the explanation says so. ``copay_paid_this_year`` defaults t
 
 from __future__ import annotations
 
-from ansinh.core.errors import InvalidInput, ParameterNotInForce
 from ansinh.law import default_parameters
-from ansinh.quote.schemas import ExplanationLine, QuoteCase, QuoteResult
+from ansinh.quote.common import answered, dated_by, missing
+from ansinh.quote.schemas import QuoteCase, QuoteResult
 from ansinh.rules.explain import Line
 from ansinh.rules.hi_cost_share import CostShareCase, compute
 
 ASSUMED_FACILITY = "basic"
 
 
-def _missing(case: QuoteCase, name: str, why: str) -> InvalidInput:
-    return InvalidInput(f"{name} is required for regime {case.regime.value}{why}", code="quote.missing_field",
-                        field=name, rule="see the fields each regime needs in the quote contract")
-
-
 def answer(case: QuoteCase) -> QuoteResult:
     """What the HI fund and the patient pay for the visit in ``case``."""
     if case.total_cost is None:
-        raise _missing(case, "total_cost", "")
+        raise missing(case, "total_cost", "")
     if case.benefit_level is None:
-        raise _missing(case, "benefit_level", "")
+        raise missing(case, "benefit_level", "")
     route = case.route or "correct"
     lines: list[Line] = []
     if route == "self":
         if case.facility_level is None:
-            raise _missing(case, "facility_level", " when the route is self")
+            raise missing(case, "facility_level", " when the route is self")
         if case.inpatient is None:
-            raise _missing(case, "inpatient", " when the route is self")
+            raise missing(case, "inpatient", " when the route is self")
     facility: str
     if case.facility_level is not None:
         facility = case.facility_level
@@ -45,7 +40,7 @@ def answer(case: QuoteCase) -> QuoteResult:
         lines.append(Line("Facility level", "Cấp cơ sở khám chữa bệnh",
                           "not given: taken as above the primary level (the card's percentage applies)",
                           "quote contract: facility_level is optional"))
-    try:
+    with dated_by("as_of"):
         result = compute(
             CostShareCase(
                 as_of=case.as_of, total_cost=case.total_cost, benefit_level=case.benefit_level,
@@ -55,15 +50,8 @@ def answer(case: QuoteCase) -> QuoteResult:
             ),
             default_parameters(),
         )
-    except ParameterNotInForce as error:
-        error.field = "as_of"  # the visit's date is what fell outside the law's dates
-        raise
     lines.extend(result.explanation)
-    return QuoteResult(
-        regime=case.regime, as_of=case.as_of, eligible=True, reasons=[], amounts=result.amounts(),
-        explanation=[ExplanationLine(label=line.label, label_vi=line.label_vi, value=line.value, basis=line.basis)
-                     for line in lines],
-    )
+    return answered(case, amounts=result.amounts(), lines=lines)
 
 
 __all__ = ["answer"]

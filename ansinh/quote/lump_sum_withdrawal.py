@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from ansinh.core.errors import InvalidInput
 from ansinh.law import default_parameters
+from ansinh.quote.common import decided
 from ansinh.quote.pension import salary_periods
-from ansinh.quote.schemas import ExplanationLine, QuoteCase, QuoteResult, Reason
+from ansinh.quote.schemas import QuoteCase, QuoteResult
 from ansinh.rules.lump_sum_withdrawal import WithdrawalCase, compute
 
 
@@ -21,10 +22,4 @@ def answer(case: QuoteCase) -> QuoteResult:
                            field="person", rule="the retirement age depends on sex and birth date")
     result = compute(WithdrawalCase(as_of=case.as_of, sex=case.person.sex, birth_date=case.person.birth_date,
                                     history=salary_periods(case)), default_parameters())
-    return QuoteResult(
-        regime=case.regime, as_of=case.as_of, eligible=result.eligible,
-        reasons=[Reason(code=reason.code, message=reason.message) for reason in result.reasons],
-        amounts=dict(result.amounts()),
-        explanation=[ExplanationLine(label=line.label, label_vi=line.label_vi, value=line.value, basis=line.basis)
-                     for line in result.explanation],
-    )
+    return decided(case, result)

@@ -10,28 +10,19 @@ prenatal leave.
 
 from __future__ import annotations
 
-from ansinh.core.errors import ParameterNotInForce
 from ansinh.law import default_parameters
-from ansinh.quote.schemas import ExplanationLine, QuoteCase, QuoteResult, Reason
+from ansinh.quote.common import dated_by, decided
+from ansinh.quote.schemas import QuoteCase, QuoteResult
 from ansinh.quote.sickness import insured_periods
 from ansinh.rules.maternity import MaternityCase, compute
 
 
 def answer(case: QuoteCase) -> QuoteResult:
     """The maternity benefit for the event of ``case``, explained."""
-    try:
+    with dated_by("as_of"):
         result = compute(
             MaternityCase(as_of=case.as_of, history=insured_periods(case), event=case.event or "childbirth",
                           children=case.children or 1, days=case.days),
             default_parameters(),
         )
-    except ParameterNotInForce as error:
-        error.field = "as_of"
-        raise
-    return QuoteResult(
-        regime=case.regime, as_of=case.as_of, eligible=result.eligible,
-        reasons=[Reason(code=reason.code, message=reason.message) for reason in result.reasons],
-        amounts=dict(result.amounts()),
-        explanation=[ExplanationLine(label=line.label, label_vi=line.label_vi, value=line.value, basis=line.basis)
-                     for line in result.explanation],
-    )
+    return decided(case, result)

@@ -14,9 +14,10 @@ from dataclasses import replace
 from fractions import Fraction
 
 from ansinh.core.errors import InvalidInput
-from ansinh.core.periods import add_months, month_start, months_between, parse_month
+from ansinh.core.periods import add_months, month_start, months_between
 from ansinh.law import default_parameters
-from ansinh.quote.schemas import ExplanationLine, QuoteCase, QuoteResult, Reason
+from ansinh.quote.common import answered, months_of
+from ansinh.quote.schemas import QuoteCase, QuoteResult
 from ansinh.rules.explain import Line
 from ansinh.rules.pension import PensionCase, compute
 from ansinh.rules.pension_salary import SalaryPeriod, average_salary, check_periods
@@ -26,9 +27,8 @@ from ansinh.rules.retirement_age import normal_retirement_age
 def salary_periods(case: QuoteCase) -> tuple[SalaryPeriod, ...]:
     """The case's history as salary periods, each keeping its position for error fields."""
     return tuple(
-        SalaryPeriod(start=parse_month(period.start, field=f"history.{index}.from"),
-                     end=parse_month(period.end, field=f"history.{index}.to"),
-                     salary=period.salary, scheme=period.scheme, sector=period.sector, index=index)
+        SalaryPeriod(*months_of(index, period), salary=period.salary, scheme=period.scheme, sector=period.sector,
+                     index=index)
         for index, period in enumerate(case.history)
     )
 
@@ -58,10 +58,4 @@ def answer(case: QuoteCase) -> QuoteResult:
         average, _, salary_lines = average_salary(params, periods, case.as_of)
         result = compute(replace(pension_case, average_salary=average), params)
     lines = result.explanation[:1] + salary_lines + result.explanation[1:]
-    return QuoteResult(
-        regime=case.regime, as_of=case.as_of, eligible=result.eligible,
-        reasons=[Reason(code=reason.code, message=reason.message) for reason in result.reasons],
-        amounts=dict(result.amounts()),
-        explanation=[ExplanationLine(label=line.label, label_vi=line.label_vi, value=line.value, basis=line.basis)
-                     for line in lines],
-    )
+    return answered(case, amounts=result.amounts(), lines=lines, eligible=result.eligible, reasons=result.reasons)

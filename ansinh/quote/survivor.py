@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ansinh.core.errors import InvalidInput, ParameterNotInForce
-from ansinh.core.periods import parse_month
+from ansinh.core.errors import InvalidInput
 from ansinh.law import default_parameters
-from ansinh.quote.schemas import ExplanationLine, QuoteCase, QuoteResult, Reason
+from ansinh.quote.common import dated_by, decided, months_of
+from ansinh.quote.schemas import QuoteCase, QuoteResult
 from ansinh.rules.survivor import Dependant, SurvivorCase, SurvivorPeriod, compute
 
 
@@ -38,10 +38,8 @@ def _dependants(raw: list[dict[str, Any]] | None) -> tuple[Dependant, ...]:
 def _periods(case: QuoteCase) -> tuple[SurvivorPeriod, ...]:
     return tuple(
         SurvivorPeriod(
-            start=parse_month(period.start, field=f"history.{index}.from"),
-            end=parse_month(period.end, field=f"history.{index}.to"),
-            salary=period.salary, state_scale=period.sector == "state", voluntary=period.scheme == "voluntary",
-            index=index,
+            *months_of(index, period), salary=period.salary, state_scale=period.sector == "state",
+            voluntary=period.scheme == "voluntary", index=index,
         )
         for index, period in enumerate(case.history)
     )
@@ -50,18 +48,9 @@ def _periods(case: QuoteCase) -> tuple[SurvivorPeriod, ...]:
 def answer(case: QuoteCase) -> QuoteResult:
     """What the survivors of a member who died on ``case.as_of`` receive, explained."""
     survivor_case = SurvivorCase(as_of=case.as_of, history=_periods(case), dependants=_dependants(case.dependants))
-    try:
+    with dated_by("as_of"):
         result = compute(survivor_case, default_parameters())
-    except ParameterNotInForce as error:
-        error.field = "as_of"  # the date of death is what fell outside the law's dates
-        raise
-    return QuoteResult(
-        regime=case.regime, as_of=case.as_of, eligible=result.eligible,
-        reasons=[Reason(code=reason.code, message=reason.message) for reason in result.reasons],
-        amounts=dict(result.amounts()),
-        explanation=[ExplanationLine(label=line.label, label_vi=line.label_vi, value=line.value, basis=line.basis)
-                     for line in result.explanation],
-    )
+    return decided(case, result)
 
 
 __all__ = ["answer"]

@@ -8,9 +8,9 @@ position in the case's ``history``.
 
 from __future__ import annotations
 
-from ansinh.core.periods import parse_month
 from ansinh.law import default_parameters
-from ansinh.quote.schemas import ExplanationLine, QuoteCase, QuoteResult, Reason
+from ansinh.quote.common import decided, paying_into
+from ansinh.quote.schemas import QuoteCase, QuoteResult
 from ansinh.rules.contribution_law import Sector
 from ansinh.rules.unemployment import UIPeriod, UnemploymentCase, compute
 
@@ -18,27 +18,14 @@ UI_FUND = "unemployment"
 
 
 def _ui_periods(case: QuoteCase) -> tuple[UIPeriod, ...]:
-    periods: list[UIPeriod] = []
-    for index, period in enumerate(case.history):
-        if period.scheme != "compulsory":
-            continue
-        if period.funds is not None and UI_FUND not in period.funds:
-            continue
-        periods.append(UIPeriod(
-            start=parse_month(period.start, field=f"history.{index}.from"),
-            end=parse_month(period.end, field=f"history.{index}.to"),
-            salary=period.salary, sector=Sector(period.sector), region=period.region, index=index,
-        ))
-    return tuple(periods)
+    return tuple(
+        UIPeriod(start=start, end=end, salary=period.salary, sector=Sector(period.sector), region=period.region,
+                 index=index)
+        for index, period, start, end in paying_into(case, UI_FUND)
+    )
 
 
 def answer(case: QuoteCase) -> QuoteResult:
     """The unemployment benefit for a contract that ended on ``case.as_of``, explained."""
     result = compute(UnemploymentCase(as_of=case.as_of, history=_ui_periods(case)), default_parameters())
-    return QuoteResult(
-        regime=case.regime, as_of=case.as_of, eligible=result.eligible,
-        reasons=[Reason(code=reason.code, message=reason.message) for reason in result.reasons],
-        amounts=dict(result.amounts()),
-        explanation=[ExplanationLine(label=line.label, label_vi=line.label_vi, value=line.value, basis=line.basis)
-                     for line in result.explanation],
-    )
+    return decided(case, result)
