@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ansinh.api.errors import http_problem
+from ansinh.quote.pages import router as quote_pages
 from ansinh.registry.pages import router as registry_pages
 from ansinh.web import i18n
 from ansinh.web.render import redirect, render_status
@@ -43,6 +44,7 @@ def mount_web(app: FastAPI) -> None:
     i18n.load_all()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(registry_pages)
+    app.include_router(quote_pages)
     app.add_exception_handler(StarletteHTTPException, _http_error)
 
     @app.get("/", include_in_schema=False)
