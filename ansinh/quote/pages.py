@@ -132,8 +132,8 @@ def parse_form(fields: list[tuple[str, str]]) -> PensionForm:
     """The form's text, with its history rows in order; more rows than allowed are refused."""
     form = PensionForm()
     cells: dict[int, dict[str, str]] = {}
-    for name, value in fields:
-        value = value.strip()
+    for name, raw in fields:
+        value = raw.strip()
         if name in ("sex", "birth_date", "retirement_date"):
             setattr(form, name, value)
         elif match := _ROW_NAME.match(name):
@@ -218,21 +218,20 @@ def form_field(location: str, rows: list[int]) -> str:
     return _TOP_FIELDS.get(parts[0], parts[0])
 
 
+_COLUMN_CODES = {
+    "birth_date": "date", "retirement_date": "date", "from": "month", "to": "month",
+    "region": "region", "sex": "sex",
+}
+"""The message for a value of the wrong form, by the form field it was typed in."""
+
+
 def _validation_code(error_type: str, field_name: str) -> str:
     column = field_name.rsplit(".", 1)[-1]
     if error_type == "missing":
         return "missing"
-    if column in ("birth_date", "retirement_date"):
-        return "date"
-    if column in ("from", "to"):
-        return "month"
     if column == "salary":
         return "whole" if error_type.startswith("int_") else "salary_range"
-    if column == "region":
-        return "region"
-    if column == "sex":
-        return "sex"
-    return "invalid"
+    return _COLUMN_CODES.get(column, "invalid")
 
 
 def validation_errors(error: ValidationError, rows: list[int]) -> list[FormError]:
