@@ -89,3 +89,8 @@ def test_openfisca_with_integer_amounts_is_exact_and_float32_is_reported(
                          exact)
     assert default["same_groups"]
     assert default["differing"] is not None
+
+
+def test_polars_sketch_equals_numpy(setup: tuple[w1.Data, w1.Law, w1.Totals]) -> None:
+    data, _, exact = setup
+    assert_same(w1.ours_totals(w1.run_polars_sketch(w1.prepare_ours(data), w1.default_parameters())), exact)
