@@ -33,6 +33,7 @@ import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -131,7 +132,8 @@ def combination_index(month: np.ndarray, region: np.ndarray, state: np.ndarray, 
     """Index of each row's (month, region, sector, reduced) in the :class:`Law` arrays."""
     index = month.astype(np.int32) * 4 + (region.astype(np.int32) - 1)
     index = index * 2 + state
-    return index * 2 + reduced
+    result: np.ndarray = index * 2 + reduced
+    return result
 
 
 @dataclass
@@ -374,7 +376,7 @@ LAW_COLUMNS_SQL = ["month date", "region smallint", "sector text", "reduced_work
 
 def assessment_sql(rows: str, law: str, *, integer_division: str = "/") -> str:
     """``SELECT`` of the totals per employer and month: join the law, clamp, shares, sum."""
-    shares = {payer: [] for payer in PAYERS}
+    shares: dict[str, list[str]] = {payer: [] for payer in PAYERS}
     for share in COMPULSORY_SHARES:
         c = share_column(share.payer, share.fund)
         shares[share.payer].append(
@@ -492,7 +494,8 @@ def _limits(person: Any, period: Any, parameters: Any) -> tuple[np.ndarray, ...]
 def _base_formula(which: int) -> Callable[..., np.ndarray]:
     def formula(person: Any, period: Any, parameters: Any) -> np.ndarray:
         floor, *ceilings = _limits(person, period, parameters)
-        return np.minimum(np.maximum(person("salary", period), floor), ceilings[which])
+        base: np.ndarray = np.minimum(np.maximum(person("salary", period), floor), ceilings[which])
+        return base
     return formula
 
 
@@ -506,8 +509,10 @@ def _share_formula(share: Any, column: str, *, exact: bool) -> Callable[..., np.
             p = np.where(reduced, rates["employer_work_injury_reduced_p"], p)
             q = np.where(reduced, rates["employer_work_injury_reduced_q"], q)
         if exact:
-            return (2 * base.astype(np.int64) * p + q) // (2 * q)
-        return np.floor(base * (p / q) + 0.5)
+            amount: np.ndarray = (2 * base.astype(np.int64) * p + q) // (2 * q)
+        else:
+            amount = np.floor(base * (p / q) + 0.5)
+        return amount
     return formula
 
 
@@ -515,13 +520,15 @@ def _payer_formula(payer: str) -> Callable[..., np.ndarray]:
     columns = [share_column(s.payer, s.fund) for s in COMPULSORY_SHARES if s.payer == payer]
 
     def formula(person: Any, period: Any) -> np.ndarray:
-        return sum(person(c, period) for c in columns)
+        total: np.ndarray = sum(person(c, period) for c in columns)
+        return total
     return formula
 
 
 def _group_formula(payer: str) -> Callable[..., np.ndarray]:
     def formula(group: Any, period: Any) -> np.ndarray:
-        return group.sum(group.members(f"employee_{payer}_total", period))
+        total: np.ndarray = group.sum(group.members(f"employee_{payer}_total", period))
+        return total
     return formula
 
 
@@ -572,6 +579,10 @@ def openfisca_system(params: ParameterSet, *, exact: bool) -> Any:
     return system
 
 
+def _rate_part(params: ParameterSet, key: str, part: str, month: dt.date) -> int:
+    return int(getattr(rate(params, key, month), part))
+
+
 def _openfisca_parameters(params: ParameterSet) -> dict[str, Any]:
     """Our parameters as an OpenFisca parameter tree, one dated value per month of the run."""
 
@@ -584,8 +595,8 @@ def _openfisca_parameters(params: ParameterSet) -> dict[str, Any]:
     rates: dict[str, Any] = {}
     for share in COMPULSORY_SHARES:
         column = share_column(share.payer, share.fund)
-        rates[f"{column}_p"] = series(lambda m, k=share.rate_key: rate(params, k, m).numerator)
-        rates[f"{column}_q"] = series(lambda m, k=share.rate_key: rate(params, k, m).denominator)
+        rates[f"{column}_p"] = series(partial(_rate_part, params, share.rate_key, "numerator"))
+        rates[f"{column}_q"] = series(partial(_rate_part, params, share.rate_key, "denominator"))
     rates["employer_work_injury_reduced_p"] = series(lambda m: rate(params, REDUCED_WORK_INJURY_KEY, m).numerator)
     rates["employer_work_injury_reduced_q"] = series(lambda m: rate(params, REDUCED_WORK_INJURY_KEY, m).denominator)
     return {"w1": {
@@ -673,7 +684,9 @@ def run_duckdb(connection: Any) -> Any:
 
 
 def duckdb_totals(result: Any) -> Totals:
-    return ours_totals(pl.from_arrow(result))
+    frame = pl.from_arrow(result)
+    assert isinstance(frame, pl.DataFrame)  # noqa: S101
+    return ours_totals(frame)
 
 
 # --------------------------------------------------------------------------- scalar check
@@ -930,7 +943,7 @@ def _openfisca_entries(data: Data, params: ParameterSet, exact: Totals, repeat: 
     entries = []
     for variant, is_exact in (("openfisca_float32", False), ("openfisca_int", True)):
         system = openfisca_system(params, exact=is_exact)
-        measured = measure(lambda s=system: run_openfisca(s, prepared), repeat)
+        measured = measure(partial(run_openfisca, system, prepared), repeat)
         entries.append(_entry(variant, measured, check=compare(openfisca_totals(measured.result), exact),
                              note=("value_type float (float32), float rates, floor(x + 0.5)" if not is_exact
                                    else "value_type int (int32) shares from p/q, float64 employer sums")))
@@ -945,7 +958,7 @@ def _postgresql_entry(pg_url: str, frame: pl.DataFrame, law: Law, exact: Totals,
         sql_load(connection, frame, law)
         copy_seconds = time.perf_counter() - start
         measured = measure(lambda: sql_assess(connection), repeat)
-        server = connection.execute("SHOW server_version").fetchone()[0]
+        server = str((connection.execute("SHOW server_version").fetchone() or ("?",))[0])
         return _entry("postgresql", measured, check=compare(sql_totals(connection), exact),
                      extra={"copy_seconds": round(copy_seconds, 3), "server": server},
                      note="INSERT … SELECT joined to the law table; rows COPY'd first (CSV), timed apart")
