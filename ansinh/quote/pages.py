@@ -47,6 +47,8 @@ _DMY_DAY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _MY_MONTH = re.compile(r"^(\d{1,2})[/.-](\d{4})$")
 _WHOLE = re.compile(r"^(\d+|\d{1,3}([.,\u00a0 ]\d{3})+)$")
 """Digits, optionally grouped by threes with a dot, comma or space (10.000.000, 10,000,000)."""
+MAX_DIGITS = 15
+"""More digits than any salary has: read as "too large" rather than converted, however long."""
 _AGE = re.compile(r"^(\d+)y(\d+)m$")
 
 
@@ -166,9 +168,15 @@ def _month(text: str) -> str:
     return text
 
 
-def _salary(text: str) -> int | str:
-    """Whole đồng, with or without digit grouping; other text is left for validation to refuse."""
-    return int(re.sub(r"\D", "", text)) if _WHOLE.match(text) else text
+def _number(text: str) -> int | str:
+    """Whole đồng, with or without digit grouping; other text is left for validation to refuse.
+
+    A number longer than any salary becomes one too large, for validation to refuse as such.
+    """
+    if not _WHOLE.match(text):
+        return text
+    digits = re.sub(r"\D", "", text)
+    return int(digits) if len(digits) <= MAX_DIGITS else 10**MAX_DIGITS
 
 
 def case_data(form: PensionForm) -> tuple[dict[str, Any], list[int]]:
@@ -193,9 +201,9 @@ def case_data(form: PensionForm) -> tuple[dict[str, Any], list[int]]:
         if row["to"]:
             period["to"] = _month(row["to"])
         if row["salary"]:
-            period["salary"] = _salary(row["salary"])
+            period["salary"] = _number(row["salary"])
         if row["region"]:
-            period["region"] = int(row["region"]) if row["region"].isdigit() else row["region"]
+            period["region"] = _number(row["region"])
         history.append(period)
         rows.append(index)
     data: dict[str, Any] = {"regime": "pension", "person": person, "history": history}
@@ -256,7 +264,10 @@ def service_error(error: AnsinhError, rows: list[int]) -> FormError:
     """A rule the quote service refused the case by, on the field it names."""
     name = form_field(error.field or "history", rows)
     detail = f"{error.message} ({error.rule})" if error.rule else error.message
-    code = "not_in_force" if isinstance(error, ParameterNotInForce) else "rule"
+    if isinstance(error, ParameterNotInForce):
+        code = "not_in_force"
+    else:
+        code = "no_history" if error.code == "history.empty" else "rule"
     return FormError(name, code, detail)
 
 

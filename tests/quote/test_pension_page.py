@@ -178,7 +178,13 @@ def errors_of(html: str) -> str:
           "history_1_salary": "10000000"},
          "Row 2, from month", "Periods must be listed oldest first and must not overlap.", 'value="2000-07"'),
         ({"history_0_from": "", "history_0_to": "", "history_0_salary": ""},
-         "Contribution history", "The estimate cannot be made for this input.", 'value="1964-03-10"'),
+         "Contribution history", "Enter at least one period of contributions.", 'value="1964-03-10"'),
+        ({"history_0_salary": "9" * 5000}, "Row 1, monthly salary",
+         "The salary is outside the amounts the law can take.", 'value="9999'),
+        ({"history_0_salary": "-10000000"}, "Row 1, monthly salary",
+         "Enter the salary as a whole number of đồng", 'value="-10000000"'),
+        ({"history_0_region": "9" * 5000}, "Row 1, region", "Choose a region from 1 to 4.", 'value="1995-07"'),
+        ({"sex": "other"}, "Sex", "Choose male or female.", 'value="1964-03-10"'),
     ],
 )
 def test_bad_input_shows_the_form_again_with_a_message_naming_the_field(
