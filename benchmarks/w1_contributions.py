@@ -279,23 +279,16 @@ def run_polars_sketch(frame: pl.DataFrame, params: ParameterSet) -> pl.DataFrame
 
 
 def profile_ours(frame: pl.DataFrame, params: ParameterSet, repeat: int) -> dict[str, float]:
-    """Where ours spends its time: the steps of compute_batch timed one by one (best of ``repeat``)."""
-    from ansinh.rules.contribution_batch import INPUT_SCHEMA, KEYS, law_table
+    """Where ours spends its time: compute_batch, then the group_by (best of ``repeat``)."""
 
     def best(function: Callable[[], Any]) -> tuple[Any, float]:
         measured = measure(function, repeat)
         return measured.result, round(measured.seconds, 4)
 
-    data = frame.cast({k: v for k, v in INPUT_SCHEMA.items() if k in frame.columns})
-    combinations, unique = best(lambda: data.select(KEYS).unique().rows())
-    law, lookup = best(lambda: law_table(params, combinations))
-    _, join = best(lambda: data.join(law, on=KEYS, how="left", nulls_equal=True))
     computed, whole = best(lambda: compute_batch(frame, params))
     _, two_keys = best(lambda: computed.group_by("employer_id", "month").agg(pl.col(t).sum() for t in TOTALS))
     _, packed = best(lambda: sum_per_employer(computed))
-    return {"distinct_law_keys_unique": unique, "law_table_lookup": lookup, "join_law": join,
-            "bases_shares_totals": round(max(whole - unique - lookup - join, 0.0), 4),
-            "compute_batch": whole, "group_by_packed_key": packed, "group_by_two_keys": two_keys,
+    return {"compute_batch": whole, "group_by_packed_key": packed, "group_by_two_keys": two_keys,
             "compute_batch_output_mb": round(computed.estimated_size() / 2**20, 1)}
 
 
