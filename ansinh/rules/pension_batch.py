@@ -29,7 +29,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from fractions import Fraction
+from functools import partial
+from typing import Any
 
 import polars as pl
 
@@ -55,8 +58,9 @@ RETIREE_SCHEMA = {"person_id": pl.Int64, "sex": pl.Utf8, "birth_date": pl.Date, 
 PERIOD_SCHEMA = {"person_id": pl.Int64, "start": pl.Date, "end": pl.Date, "salary": pl.Int64, "scheme": pl.Utf8,
                  "sector": pl.Utf8, "hazardous": pl.Boolean}
 PERIOD_DEFAULTS = {"scheme": "compulsory", "sector": "enterprise", "hazardous": False}
-KEYS = ["as_of", "sex", "birth_month", "months", "early_reason", "hazardous_months", "first_month",
-        "months_after_age"]
+DECISION_KEYS = ["as_of", "sex", "early_reason", "hazardous_months", "months", "of_age", "birth_key"]
+MINIMUM_KEYS = ["as_of", "months", "first_month"]
+LUMP_KEYS = ["as_of", "extra_p", "extra_q", "months_after_age"]
 OUTPUT_SCHEMA = {"person_id": pl.Int64, "eligible": pl.Boolean, "years_counted": pl.Int64,
                  "rate_numerator": pl.Int64, "rate_denominator": pl.Int64, "average_salary": pl.Int64,
                  "monthly": pl.Int64, "lump_sum": pl.Int64}
@@ -106,51 +110,91 @@ def _prepare(periods: pl.DataFrame, retirees: pl.DataFrame) -> tuple[pl.DataFram
     return periods, retirees
 
 
-def _reached(params: ParameterSet, combinations: list[tuple[str, dt.date, dt.date]]) -> pl.DataFrame:
-    rows = [(sex, birth, day, normal_retirement_age(params, _sex(sex), birth, day).reached)
-            for sex, birth, day in combinations]
+def _ages(params: ParameterSet, combinations: list[tuple[str, dt.date, dt.date]]) -> pl.DataFrame:
+    """The normal retirement age (months) and the month it is reached, per (sex, birth month, day)."""
+    rows = []
+    for sex, birth, day in combinations:
+        age = normal_retirement_age(params, _sex(sex), birth, day)
+        rows.append((sex, birth, day, age.reached, age.months))
     return pl.DataFrame(rows, schema={"sex": pl.Utf8, "birth_month": pl.Date, "as_of": pl.Date,
-                                      "reached": pl.Date}, orient="row")
+                                      "reached": pl.Date, "normal_age": pl.Int64}, orient="row")
 
 
 def _sex(value: str) -> Sex:
     return "male" if value == "male" else "female"
 
 
-def _lump_factor(params: ParameterSet, case: PensionCase) -> Fraction:
-    """The multiple of the exact average paid as the lump sum (as :func:`pension._lump_sum`)."""
+def _excess_years(params: ParameterSet, case: PensionCase) -> Fraction:
+    """The years counted above those that give the maximum rate (0 if none), as in :func:`compute`."""
     years = benefit_years(case.months)
     _, full_years, _ = _rate(params, case, years)
-    if not full_years or years <= full_years:
-        return Fraction(0)
-    extra = years - full_years
-    after_multiple = _in_force(params, LUMP_AFTER_AGE_KEY, case.as_of)
-    after = min(extra, benefit_years(case.months_after_age)) if after_multiple is not None else Fraction(0)
-    return rate(params, LUMP_KEY, case.as_of) * (extra - after) + Fraction(int(after_multiple or 0)) * after
+    return years - full_years if full_years and years > full_years else Fraction(0)
 
 
-def _decisions(params: ParameterSet, combinations: list[tuple[object, ...]]) -> pl.DataFrame:
-    """Eligibility, rate, minimum pension and lump-sum factor per combination of :data:`KEYS`."""
-    rows = []
-    for combination in combinations:
-        values = dict(zip(KEYS, combination, strict=True))
-        case = PensionCase(
-            as_of=values["as_of"], sex=_sex(str(values["sex"])), birth_date=values["birth_month"],  # type: ignore[arg-type]
-            months=values["months"], average_salary=Fraction(0),  # type: ignore[arg-type]
-            early_reason=str(values["early_reason"]), hazardous_months=values["hazardous_months"],  # type: ignore[arg-type]
-            first_month=values["first_month"], months_after_age=values["months_after_age"],  # type: ignore[arg-type]
-        )
-        result = compute(case, params)
-        floor, lump = 0, Fraction(0)
-        if result.eligible:
-            floor, lump = _minimum(params, case, 0)[0], _lump_factor(params, case)
-        rows.append((*combination, result.eligible, result.rate.numerator, result.rate.denominator, floor,
-                     lump.numerator, lump.denominator))
-    return pl.DataFrame(rows, schema={
-        "as_of": pl.Date, "sex": pl.Utf8, "birth_month": pl.Date, "months": pl.Int64, "early_reason": pl.Utf8,
-        "hazardous_months": pl.Int64, "first_month": pl.Date, "months_after_age": pl.Int64,
-        "eligible": pl.Boolean, "rate_numerator": pl.Int64, "rate_denominator": pl.Int64, "floor": pl.Int64,
-        "lump_p": pl.Int64, "lump_q": pl.Int64}, orient="row")
+def _lump_factor(params: ParameterSet, day: dt.date, extra: Fraction, months_after_age: int) -> Fraction:
+    """The multiple of the exact average paid as the lump sum (as :func:`pension._lump_sum`)."""
+    after_multiple = _in_force(params, LUMP_AFTER_AGE_KEY, day)
+    after = min(extra, benefit_years(months_after_age)) if after_multiple is not None else Fraction(0)
+    return rate(params, LUMP_KEY, day) * (extra - after) + Fraction(int(after_multiple or 0)) * after
+
+
+def _case(values: dict[str, Any]) -> PensionCase:
+    """A case of the scalar calculator from one combination (average 0: it is applied in columns)."""
+    return PensionCase(
+        as_of=values["as_of"], sex=_sex(values["sex"]), birth_date=values["birth_month"], months=values["months"],
+        average_salary=Fraction(0), early_reason=values.get("early_reason", "none"),
+        hazardous_months=values.get("hazardous_months", 0), first_month=values.get("first_month"),
+        months_after_age=values.get("months_after_age", 0))
+
+
+def _per_combination(frame: pl.DataFrame, keys: list[str], decide: Callable[[PensionCase], tuple[int, ...]],
+                     names: list[str]) -> pl.DataFrame:
+    """``decide`` once per distinct ``keys`` of ``frame`` (the case built from the first row having them)."""
+    representatives = frame.group_by(keys).agg(pl.col("sex", "birth_month").exclude(keys).first())
+    rows = [(*(row[k] for k in keys), *decide(_case(row))) for row in representatives.iter_rows(named=True)]
+    schema = {k: frame.schema[k] for k in keys} | dict.fromkeys(names, pl.Int64)
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _eligibility(params: ParameterSet, case: PensionCase) -> tuple[int, ...]:
+    result = compute(case, params)
+    extra = _excess_years(params, case) if result.eligible else Fraction(0)
+    return int(result.eligible), result.rate.numerator, result.rate.denominator, extra.numerator, extra.denominator
+
+
+def _decisions(params: ParameterSet, retirees: pl.DataFrame) -> pl.DataFrame:
+    """``retirees`` with eligibility, rate, minimum pension and lump-sum factor, each decided by the
+    scalar once per distinct combination of what it depends on.
+
+    Eligibility and rate: :func:`compute` on :data:`DECISION_KEYS`; with no early reason the
+    birth month matters only through whether the normal age is reached (``of_age``), otherwise
+    it is part of the key (``birth_key``). The minimum pension (:func:`_minimum`) reads the
+    months and the first month; the lump sum the years above the maximum rate (found with the
+    rate) and the months after the age.
+    """
+    age = (pl.col("as_of").dt.year() - pl.col("birth_month").dt.year()) * 12 + pl.col("as_of").dt.month().cast(
+        pl.Int32) - pl.col("birth_month").dt.month().cast(pl.Int32)
+    retirees = retirees.with_columns(
+        of_age=age >= pl.col("normal_age"),
+        birth_key=pl.when(pl.col("early_reason") != "none").then(pl.col("birth_month")),
+    )
+    decided = _per_combination(retirees, DECISION_KEYS, partial(_eligibility, params),
+                               ["eligible", "rate_numerator", "rate_denominator", "extra_p", "extra_q"])
+    retirees = retirees.join(decided, on=DECISION_KEYS, how="left", nulls_equal=True, maintain_order="left")
+    retirees = retirees.with_columns(pl.col("eligible").cast(pl.Boolean))
+    eligible = retirees.filter("eligible")
+    floors = _per_combination(eligible, MINIMUM_KEYS, lambda case: (_minimum(params, case, 0)[0],), ["floor"])
+
+    lump_rows = []
+    for day, extra_p, extra_q, after in eligible.filter(pl.col("extra_p") > 0).select(LUMP_KEYS).unique().rows():
+        factor = _lump_factor(params, day, Fraction(extra_p, extra_q), after)
+        lump_rows.append((day, extra_p, extra_q, after, factor.numerator, factor.denominator))
+    lumps = pl.DataFrame(lump_rows, schema={"as_of": pl.Date, "extra_p": pl.Int64, "extra_q": pl.Int64,
+                                            "months_after_age": pl.Int64, "lump_p": pl.Int64, "lump_q": pl.Int64},
+                         orient="row")
+    return (retirees.join(floors, on=MINIMUM_KEYS, how="left", maintain_order="left")
+            .join(lumps, on=LUMP_KEYS, how="left", maintain_order="left")
+            .with_columns(pl.col("lump_p").fill_null(0), pl.col("lump_q").fill_null(1)))
 
 
 def _coefficients(params: ParameterSet, combinations: list[tuple[int, dt.date]]) -> pl.DataFrame:
@@ -191,9 +235,9 @@ def compute_batch(periods: pl.DataFrame, retirees: pl.DataFrame, params: Paramet
     periods, retirees = _prepare(periods, retirees)
     retirees = retirees.with_columns(birth_month=pl.col("birth_date").dt.month_start())
     age_keys = ["sex", "birth_month", "as_of"]
-    reached = _reached(params, retirees.select(age_keys).unique().sort(age_keys).rows())
-    periods = periods.join(retirees.select("person_id", "as_of", "sex", "birth_month"), on="person_id").join(
-        reached, on=age_keys, how="left")
+    ages = _ages(params, retirees.select(age_keys).unique().sort(age_keys).rows())
+    retirees = retirees.join(ages, on=age_keys, how="left", maintain_order="left")
+    periods = periods.join(retirees.select("person_id", "as_of", "reached"), on="person_id")
     months = months_between_expr(pl.col("start"), pl.col("end"))
     after_start = pl.max_horizontal("start", pl.col("reached").dt.offset_by("1mo"))
     per_person = periods.group_by("person_id").agg(
@@ -203,8 +247,7 @@ def compute_batch(periods: pl.DataFrame, retirees: pl.DataFrame, params: Paramet
         months_after_age=months_between_expr(after_start, pl.col("end")).clip(lower_bound=0).sum(),
     )
     retirees = retirees.join(per_person, on="person_id", how="left", maintain_order="left")
-    decisions = _decisions(params, retirees.select(KEYS).unique().sort(KEYS).rows())
-    retirees = retirees.join(decisions, on=KEYS, how="left", nulls_equal=True, maintain_order="left")
+    retirees = _decisions(params, retirees)
     eligible = periods.join(retirees.filter("eligible").select("person_id"), on="person_id", how="semi")
     retirees = retirees.join(_averages(params, eligible), on="person_id", how="left", maintain_order="left")
     num, den = pl.col("average_num"), pl.col("average_den")
