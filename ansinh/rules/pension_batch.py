@@ -15,14 +15,15 @@ computed), ``monthly`` and ``lump_sum``: the numbers of :func:`ansinh.quote.pens
 The heavy part is columnar: months per contribution year (each period split by calendar
 year, no per-month rows), the revaluation coefficients of :func:`coefficient` looked up once
 per distinct (contribution year, retirement day) and joined, and the exact average as an
-integer fraction (Int128). The rest depends on a few values per person, so it is decided
-once per distinct (retirement day, sex, birth month, months, early reason, hazardous months,
-first month, months after the age) by the scalar :func:`ansinh.rules.pension.compute`
-(eligibility, rate) and its helpers (the minimum pension, the years that give the maximum
-rate); the amounts are then rounded half up in columns, ``(2a + b) // (2b)`` for ``a / b``.
-The retirement age depends on the birth month only (the worker is of age from the month it is
-reached), so combinations are keyed by the birth month once no birth date is after its
-retirement day.
+integer fraction (Int128). The rest depends on a few values per person, so it is decided by
+the scalar once per distinct combination of what it reads: eligibility and rate by
+:func:`ansinh.rules.pension.compute` per (retirement day, sex, months, early reason,
+hazardous months, whether the normal age is reached; the birth month itself only with an
+early reason), the minimum pension by its helper per (day, months, first month), the years
+above the maximum rate with the rate, and the lump-sum multiple per (day, those years, months
+after the age). The amounts are then rounded half up in columns, ``(2a + b) // (2b)`` for
+``a / b``. The retirement age depends on the birth month only (the worker is of age from the
+month it is reached), once no birth date is after its retirement day.
 """
 
 from __future__ import annotations

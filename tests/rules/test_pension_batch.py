@@ -21,25 +21,27 @@ from ansinh.rules.retirement_age import format_age
 
 PARAMS = default_parameters()
 D = dt.date
-Period = tuple[dt.date, dt.date, int]
-Retiree = tuple[str, dt.date, dt.date, list[Period]]  # sex, birth date, retirement day, periods
+Period = tuple[dt.date, dt.date, int, bool]  # first and last month, salary, hazardous
+Retiree = tuple[str, dt.date, dt.date, list[Period], str]  # sex, birth date, retirement day, periods, early reason
 
 
 def frames(people: list[Retiree]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    rows = [(pid, start, end, salary) for pid, (*_, history) in enumerate(people) for start, end, salary in history]
+    rows = [(pid, *period) for pid, person in enumerate(people) for period in person[3]]
     periods = pl.DataFrame(rows, schema={"person_id": pl.Int64, "start": pl.Date, "end": pl.Date,
-                                         "salary": pl.Int64}, orient="row")
+                                         "salary": pl.Int64, "hazardous": pl.Boolean}, orient="row")
     retirees = pl.DataFrame({"person_id": list(range(len(people))), "sex": [p[0] for p in people],
-                             "birth_date": [p[1] for p in people], "as_of": [p[2] for p in people]})
+                             "birth_date": [p[1] for p in people], "as_of": [p[2] for p in people],
+                             "early_reason": [p[4] for p in people]})
     return periods, retirees
 
 
 def scalar(person: Retiree) -> dict[str, Any]:
     """The published quote of one retiree, in the batch's terms."""
-    sex, birth, day, history = person
+    sex, birth, day, history, early_reason = person
     case = QuoteCase.model_validate({
-        "regime": "pension", "as_of": day, "person": {"sex": sex, "birth_date": birth}, "early_reason": "none",
-        "history": [{"from": format_month(s), "to": format_month(e), "salary": salary} for s, e, salary in history],
+        "regime": "pension", "as_of": day, "person": {"sex": sex, "birth_date": birth}, "early_reason": early_reason,
+        "history": [{"from": format_month(s), "to": format_month(e), "salary": salary, "hazardous": hazardous}
+                    for s, e, salary, hazardous in history],
     })
     result = answer(case)
     return {"eligible": result.eligible, "years_counted": result.amounts["years_counted"],
@@ -67,15 +69,19 @@ def retiree(draw: st.DrawFn) -> Retiree:
     end = add_months(day.replace(day=1), -draw(st.integers(0, 24)))
     for _ in range(draw(st.integers(1, 5))):
         start = add_months(end, -draw(st.integers(0, 150)))
-        history.append((start, end, draw(st.integers(0, 150_000_000))))
+        history.append((start, end, draw(st.integers(0, 150_000_000)), draw(st.booleans())))
         end = add_months(start, -draw(st.integers(1, 36)))
-    return sex, birth, day, history[::-1]
+    early_reason = draw(st.sampled_from(["none", "none", "none", "hazardous", "reduced_capacity"]))
+    if early_reason == "reduced_capacity" and day < D(2025, 7, 1):  # that rule of Law 41 begins there
+        early_reason = "hazardous"
+    return sex, birth, day, history[::-1], early_reason
 
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(retiree(), min_size=1, max_size=5))
 def test_batch_equals_scalar(people: list[Retiree]) -> None:
-    """Every retiree of a random run gets the quote's eligibility, rate and amounts, to the đồng."""
+    """Every retiree of a random run gets the quote's eligibility, rate and amounts, to the đồng,
+    with and without an early-retirement reason."""
     assert batch(people) == [scalar(person) for person in people]
 
 
@@ -84,11 +90,11 @@ def test_worked_examples() -> None:
     at 10,000,000 from 1996-01: 45 % + 2 % × 10.5 = 66 %; a woman of the same career retiring
     2025-11-02 reaches 75 % at 30 years, so her extra half-year gives a lump sum; a man with
     10 years is not eligible and gets nothing."""
-    career = [(D(1996, 1, 1), D(2026, 2, 1), 10_000_000)]
+    career = [(D(1996, 1, 1), D(2026, 2, 1), 10_000_000, False)]
     people: list[Retiree] = [
-        ("male", D(1964, 1, 10), D(2026, 3, 15), career),
-        ("female", D(1968, 1, 10), D(2025, 11, 2), [(D(1995, 4, 1), D(2025, 10, 1), 10_000_000)]),
-        ("male", D(1964, 1, 10), D(2026, 3, 15), [(D(2016, 1, 1), D(2025, 12, 1), 10_000_000)]),
+        ("male", D(1964, 1, 10), D(2026, 3, 15), career, "none"),
+        ("female", D(1968, 1, 10), D(2025, 11, 2), [(D(1995, 4, 1), D(2025, 10, 1), 10_000_000, False)], "none"),
+        ("male", D(1964, 1, 10), D(2026, 3, 15), [(D(2016, 1, 1), D(2025, 12, 1), 10_000_000, False)], "none"),
     ]
     out = batch(people)
     assert out == [scalar(person) for person in people]
@@ -101,7 +107,8 @@ def test_worked_examples() -> None:
 
 def test_state_pay_scale_is_refused() -> None:
     """As in the scalar, State pay-scale periods are not averaged: the period is named."""
-    periods, retirees = frames([("male", D(1964, 1, 10), D(2026, 3, 15), [(D(2000, 1, 1), D(2025, 1, 1), 1)])])
+    periods, retirees = frames([("male", D(1964, 1, 10), D(2026, 3, 15), [(D(2000, 1, 1), D(2025, 1, 1), 1, False)],
+                                 "none")])
     with pytest.raises(InvalidInput) as error:
         compute_batch(periods.with_columns(sector=pl.lit("state")), retirees, PARAMS)
     assert (error.value.code, error.value.field) == ("sector.state_not_supported", "periods.0.sector")
