@@ -66,7 +66,8 @@ def normal_retirement_age(params: ParameterSet, sex: Sex, birth_date: dt.date, d
 
     The year it applies is the first calendar year ``y`` in which ``birth + age(y)`` falls; since
     the age grows by less than a year each year, ``year(birth + age(y)) - y`` never rises and
-    falls by at most one, so that first year exists and is found by walking forward.
+    falls by at most one, so that first year exists and is found by walking forward from the
+    first year the lowest age could be reached.
     """
     if sex not in ("male", "female"):
         raise InvalidInput(f"sex {sex!r} is not male or female", code="sex.invalid", field="person.sex",
@@ -75,7 +76,8 @@ def normal_retirement_age(params: ParameterSet, sex: Sex, birth_date: dt.date, d
         raise InvalidInput(f"born {birth_date.isoformat()}, after {day.isoformat()}", code="birth_date.future",
                            field="person.birth_date", rule="a worker is born before the case arises")
     birth_month = month_start(birth_date)
-    year = birth_date.year
+    lowest = age_for_year(params, sex, 0, day)  # the age before the roadmap, the lowest it has been
+    year = birth_date.year + lowest // 12  # no earlier year can be reached: birth + lowest is later
     while True:
         months = age_for_year(params, sex, year, day)
         reached = add_months(birth_month, months)
