@@ -1,6 +1,6 @@
 """Public views of legal parameters, shared by ``ansinh law`` and ``/api/v1/law``.
 
-Values are shown exactly: amounts as integers, rates as decimal strings ("0.14") or, when
+Values are shown exactly: amounts as integers, rates as decimal strings ("0.5") or, when
 no finite decimal exists, as a fraction ("2/3").
 """
 
