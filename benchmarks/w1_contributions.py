@@ -174,7 +174,7 @@ def build_law(params: ParameterSet) -> Law:
         floor[i] = limits.floor
         ceiling["si"][i], ceiling["hi"][i], ceiling["ui"][i] = limits.si_ceiling, limits.hi_ceiling, limits.ui_ceiling
         for share, column in zip(COMPULSORY_SHARES, columns, strict=True):
-            value = rate(params, rate_key(share, reduced_work_injury=reduced), month)
+            value = rate(params, rate_key(share, reduced_work_injury=reduced, sector=Sector(SECTORS[state])), month)
             p[column][i], q[column][i] = value.numerator, value.denominator
     return Law(floor=floor, ceiling=ceiling, p=p, q=q, combinations=combinations)
 

@@ -63,7 +63,7 @@ def _compulsory(case: ContributionCase, params: ParameterSet) -> ContributionRes
         lines.append(line)
     shares: dict[str, dict[str, int]] = {payer: {} for payer in PAYERS}
     for share in COMPULSORY_SHARES:
-        key = rate_key(share, reduced_work_injury=case.reduced_work_injury_rate)
+        key = rate_key(share, reduced_work_injury=case.reduced_work_injury_rate, sector=case.sector)
         share_rate = rate(params, key, month)
         amount = apply_rate(bases[share.base.value], share_rate)
         shares[share.payer][share.fund] = amount

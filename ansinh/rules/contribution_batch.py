@@ -67,14 +67,14 @@ class _LawArrays:
         rest, state = divmod(rest, 2)
         month_index, region = divmod(rest, _REGIONS)
         month = add_months(first, month_index)
-        limits = compulsory_limits(params, month, region=region or None,
-                                   sector=Sector.STATE if state else Sector.ENTERPRISE)
+        sector = Sector.STATE if state else Sector.ENTERPRISE
+        limits = compulsory_limits(params, month, region=region or None, sector=sector)
         self.values["floor"][code] = limits.floor
         self.values["si_ceiling"][code] = limits.si_ceiling
         self.values["hi_ceiling"][code] = limits.hi_ceiling
         self.values["ui_ceiling"][code] = limits.ui_ceiling
         for share in COMPULSORY_SHARES:
-            share_rate = rate(params, rate_key(share, reduced_work_injury=bool(reduced)), month)
+            share_rate = rate(params, rate_key(share, reduced_work_injury=bool(reduced), sector=sector), month)
             column = share_column(share.payer, share.fund)
             self.values[f"{column}_p"][code] = share_rate.numerator
             self.values[f"{column}_q"][code] = share_rate.denominator

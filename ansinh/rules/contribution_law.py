@@ -65,10 +65,21 @@ MINIMUM_WAGE_KEY = "labour.minimum_wage.region_{region}"
 BASE_SALARY_KEY = "si.base_salary"
 
 
-def rate_key(share: Share, *, reduced_work_injury: bool) -> str:
-    """The parameter holding ``share``'s rate (the reduced work-injury rate when it applies)."""
+STATE_SECTOR_KEYS = {
+    "si.rates.work_injury.employer": "si.rates.work_injury.employer_state",
+    "ui.rates.employer": "ui.rates.employer_state",
+}
+"""Rates that differ for employers paying on the State pay scale: the 2021-2022 COVID reliefs
+(Resolutions 68/NQ-CP and 116/NQ-CP) did not apply to State agencies and budget-funded units."""
+
+
+def rate_key(share: Share, *, reduced_work_injury: bool, sector: Sector = Sector.ENTERPRISE) -> str:
+    """The parameter holding ``share``'s rate: the reduced work-injury rate when it applies, the
+    State-sector rate where one exists, the general rate otherwise."""
     if share.fund == "work_injury" and reduced_work_injury:
         return REDUCED_WORK_INJURY_KEY
+    if sector == Sector.STATE:
+        return STATE_SECTOR_KEYS.get(share.rate_key, share.rate_key)
     return share.rate_key
 
 

@@ -94,6 +94,16 @@ def test_covid_relief_months() -> None:
     assert amounts(month=dt.date(2022, 10, 1), salary=10_000_000, region=1)["employer"]["unemployment"] == 100_000  # type: ignore[index]
 
 
+def test_covid_relief_did_not_apply_to_the_state_sector() -> None:
+    """Resolutions 68/NQ-CP and 116/NQ-CP excluded State agencies and budget-funded units: on
+    the State pay scale the work-injury rate stayed 0.5 % (50,000 on 10,000,000) in July 2021
+    and the employer's UI 1 % (100,000) in October 2021."""
+    july = amounts(month=dt.date(2021, 7, 1), salary=10_000_000, sector=Sector.STATE)
+    assert july["employer"]["work_injury"] == 50_000  # type: ignore[index]
+    october = amounts(month=dt.date(2021, 10, 1), salary=10_000_000, sector=Sector.STATE)
+    assert october["employer"]["unemployment"] == 100_000  # type: ignore[index]
+
+
 def test_reduced_work_injury_rate() -> None:
     """0.3 % for enterprises approved under Decree 58/2020 art. 5: 30,000 on 10,000,000."""
     result = amounts(month=dt.date(2026, 3, 1), salary=10_000_000, region=2, reduced_work_injury_rate=True)
