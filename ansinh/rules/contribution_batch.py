@@ -21,11 +21,11 @@ from ansinh.core.errors import InvalidInput
 from ansinh.core.periods import add_months
 from ansinh.law.params import ParameterSet
 from ansinh.rules.contribution_law import COMPULSORY_SHARES, Sector, compulsory_limits, rate, rate_key
+from ansinh.rules.contribution_types import PAYERS
 
 INPUT_SCHEMA = {"month": pl.Date, "salary": pl.Int64, "region": pl.Int8, "sector": pl.Utf8,
                 "reduced_work_injury": pl.Boolean}
 BASES = ("si", "hi", "ui")
-PAYERS = ("employer", "employee", "state")
 _REGIONS = 5  # 0 stands for "no region given", 1-4 the regions
 LAW_CODE = "_law_code"
 

@@ -139,6 +139,6 @@ def compulsory_limits(
 
 
 def rate(params: ParameterSet, key: str, month: dt.date) -> Fraction:
-    """A rate parameter as an exact fraction."""
+    """A rate or factor parameter as an exact fraction."""
     value = params.value_at(key, month)
     return value if isinstance(value, Fraction) else Fraction(value)

@@ -19,6 +19,14 @@ class Line:
     basis: str
 
 
+@dataclass(frozen=True)
+class Reason:
+    """Why the law grants nothing: a stable code and a readable message."""
+
+    code: str
+    message: str
+
+
 def basis(params: ParameterSet, key: str, day: dt.date) -> str:
     """The instrument and article behind the value of ``key`` on ``day``."""
     source = params.source_at(key, day)

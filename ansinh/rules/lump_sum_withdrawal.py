@@ -32,7 +32,7 @@ from ansinh.core.errors import ParameterNotInForce
 from ansinh.core.periods import add_months, format_month, month_start, months_between
 from ansinh.law.params import ParameterSet
 from ansinh.rules.contribution_law import rate
-from ansinh.rules.explain import Line, basis, dong, percent
+from ansinh.rules.explain import Line, Reason, basis, dong, percent
 from ansinh.rules.money import round_half_up
 from ansinh.rules.pension import MIN_YEARS_KEY, ODD_MONTHS_BASIS, benefit_years
 from ansinh.rules.pension_salary import SalaryPeriod, average_salary, check_periods
@@ -58,12 +58,6 @@ class WithdrawalCase:
     history: tuple[SalaryPeriod, ...]
 
 
-@dataclass(frozen=True)
-class Reason:
-    code: str
-    message: str
-
-
 @dataclass
 class WithdrawalResult:
     eligible: bool
@@ -75,10 +69,6 @@ class WithdrawalResult:
     def amounts(self) -> dict[str, int]:
         """The amounts as ``ansinh quote`` publishes them."""
         return {"average_salary": self.average_salary, "amount": self.amount}
-
-
-def _decimal(params: ParameterSet, key: str, day: dt.date) -> Fraction:
-    return Fraction(str(params.value_at(key, day)))
 
 
 def split_months(params: ParameterSet, history: tuple[SalaryPeriod, ...], day: dt.date) -> tuple[int, int]:
@@ -100,7 +90,7 @@ def withdrawal_amount(params: ParameterSet, day: dt.date, before: int, after: in
     split = int(params.value_at(SPLIT_KEY, day))
     early_years, odd = divmod(before, 12)
     later = benefit_years(after + odd)
-    per_before, per_from = _decimal(params, BEFORE_KEY, day), _decimal(params, FROM_KEY, day)
+    per_before, per_from = rate(params, BEFORE_KEY, day), rate(params, FROM_KEY, day)
     amount = round_half_up((per_before * early_years + per_from * later) * average)
     shown = dong(round_half_up(average))
     return amount, [

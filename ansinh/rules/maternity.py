@@ -37,7 +37,7 @@ from ansinh.core.errors import InvalidInput, ParameterNotInForce
 from ansinh.core.periods import add_months, format_month, month_start
 from ansinh.law.params import ParameterSet
 from ansinh.rules.contribution_law import BASE_SALARY_KEY, rate
-from ansinh.rules.explain import Line, basis, dong, percent
+from ansinh.rules.explain import Line, Reason, basis, dong, percent
 from ansinh.rules.money import round_half_up
 from ansinh.rules.short_term_salary import (
     InsuredPeriod,
@@ -74,12 +74,6 @@ class MaternityCase:
     event: str = "childbirth"
     children: int = 1
     days: int | None = None
-
-
-@dataclass(frozen=True)
-class Reason:
-    code: str
-    message: str
 
 
 @dataclass

@@ -36,7 +36,7 @@ from ansinh.core.errors import InvalidInput, ParameterNotInForce
 from ansinh.core.periods import add_months, format_month, month_start
 from ansinh.law.params import ParameterSet
 from ansinh.rules.contribution_law import BASE_SALARY_KEY, rate
-from ansinh.rules.explain import Line, basis, dong, percent
+from ansinh.rules.explain import Line, Reason, basis, dong, percent
 from ansinh.rules.money import round_half_up
 from ansinh.rules.retirement_age import Sex, format_age, normal_retirement_age
 
@@ -84,12 +84,6 @@ class PensionCase:
     hazardous_months: int = 0
     first_month: dt.date | None = None
     months_after_age: int = 0
-
-
-@dataclass(frozen=True)
-class Reason:
-    code: str
-    message: str
 
 
 @dataclass

@@ -26,6 +26,7 @@ from fractions import Fraction
 from ansinh.core.errors import InvalidInput
 from ansinh.core.periods import add_months, month_start, months_between
 from ansinh.law.params import ParameterSet
+from ansinh.rules.contribution_law import rate
 from ansinh.rules.explain import Line, basis, dong
 from ansinh.rules.history import check_history, field_of
 from ansinh.rules.money import round_half_up
@@ -53,8 +54,7 @@ def revaluation_key(year: int) -> str:
 
 def coefficient(params: ParameterSet, year: int, granted: dt.date) -> Fraction:
     """The revaluation coefficient of contribution ``year`` for a benefit granted on ``granted``."""
-    key = revaluation_key(year)
-    return Fraction(str(params.value_at(key, granted)))
+    return rate(params, revaluation_key(year), granted)
 
 
 def check_periods(periods: tuple[SalaryPeriod, ...], granted: dt.date) -> None:

@@ -30,7 +30,7 @@ from ansinh.core.errors import InvalidInput
 from ansinh.core.periods import add_months, format_month, month_start
 from ansinh.law.params import ParameterSet
 from ansinh.rules.contribution_law import rate
-from ansinh.rules.explain import Line, basis, dong, percent
+from ansinh.rules.explain import Line, Reason, basis, dong, percent
 from ansinh.rules.money import round_half_up
 from ansinh.rules.short_term_salary import InsuredPeriod, check_periods, paid_months, recent_salary
 
@@ -56,12 +56,6 @@ class SicknessCase:
     days_used_this_year: int = 0
     kind: str = "own"
     child_age_months: int | None = None
-
-
-@dataclass(frozen=True)
-class Reason:
-    code: str
-    message: str
 
 
 @dataclass

@@ -43,7 +43,7 @@ from ansinh.core.errors import InvalidInput, ParameterNotInForce
 from ansinh.core.periods import add_months, month_start, months_between
 from ansinh.law.params import ParameterSet
 from ansinh.rules.contribution_law import BASE_SALARY_KEY, rate
-from ansinh.rules.explain import Line, basis, dong, percent
+from ansinh.rules.explain import Line, Reason, basis, dong, percent
 from ansinh.rules.history import check_history, field_of
 from ansinh.rules.money import round_half_up
 from ansinh.rules.pension_salary import SalaryPeriod, average_salary
@@ -95,12 +95,6 @@ class SurvivorCase:
     history: tuple[SurvivorPeriod, ...]
     dependants: tuple[Dependant, ...] = ()
     average_salary: Fraction | None = None
-
-
-@dataclass(frozen=True)
-class Reason:
-    code: str
-    message: str
 
 
 @dataclass

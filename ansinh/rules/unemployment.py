@@ -36,7 +36,7 @@ from ansinh.rules.contribution_law import (
     minimum_wage_key,
     rate,
 )
-from ansinh.rules.explain import Line, basis, dong, percent
+from ansinh.rules.explain import Line, Reason, basis, dong, percent
 from ansinh.rules.history import check_history, field_of
 from ansinh.rules.money import round_half_up
 
@@ -77,12 +77,6 @@ class UnemploymentCase:
 
     as_of: dt.date
     history: tuple[UIPeriod, ...]
-
-
-@dataclass(frozen=True)
-class Reason:
-    code: str
-    message: str
 
 
 @dataclass

@@ -31,7 +31,7 @@ from ansinh.core.errors import InvalidInput
 from ansinh.core.periods import add_months, format_month, month_start, months_between
 from ansinh.law.params import ParameterSet
 from ansinh.rules.contribution_law import BASE_SALARY_KEY, rate
-from ansinh.rules.explain import Line, basis, dong, percent
+from ansinh.rules.explain import Line, Reason, basis, dong, percent
 from ansinh.rules.history import check_history
 from ansinh.rules.money import round_half_up
 
@@ -72,12 +72,6 @@ class WorkInjuryCase:
     loss_percent: int | None = None
     kind: str = "accident"
     died: bool = False
-
-
-@dataclass(frozen=True)
-class Reason:
-    code: str
-    message: str
 
 
 @dataclass
