@@ -94,6 +94,18 @@ class QuoteCase(_Strict):
     inpatient: bool | None = None
     five_years_continuous: bool | None = None
     copay_paid_this_year: Amount | None = None
+    # maternity: weeks of pregnancy at a miscarriage, abortion or stillbirth
+    pregnancy_weeks: Annotated[int, Field(ge=1, le=45)] | None = None
+    # survivor: who died and of what; for a pensioner or a monthly work-injury recipient,
+    # the monthly amount they received and for how many months
+    deceased: Literal["contributor", "pensioner", "work_injury_recipient"] | None = None
+    work_related_death: bool | None = None
+    monthly_received: Amount | None = None
+    months_received: Annotated[int, Field(ge=0, le=1200)] | None = None
+    # social pension, retirement allowance, pension indexation
+    poor_household: bool | None = None
+    monthly_pension: Amount | None = None
+    pension_start: dt.date | None = None
 
     @field_validator("history")
     @classmethod

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ansinh.core.errors import InvalidInput
 from ansinh.quote import (
     contribution,
     hi_cost_share,
@@ -37,4 +38,8 @@ ANSWERS: dict[Regime, Callable[[QuoteCase], QuoteResult]] = {
 
 def quote(case: QuoteCase) -> QuoteResult:
     """What the law in force on the case's date gives for ``case``."""
-    return ANSWERS[case.regime](case)
+    answer = ANSWERS.get(case.regime)
+    if answer is None:
+        raise InvalidInput(f"regime {case.regime.value} is not answered yet", code="quote.regime_not_available",
+                           field="regime", rule="the regimes answered are " + ", ".join(sorted(ANSWERS)))
+    return answer(case)
