@@ -38,8 +38,26 @@ def dong(amount: int) -> str:
     return f"{amount:,} đ"
 
 
+def decimal(value: Fraction) -> str:
+    """``value`` written exactly as a decimal, e.g. ``Fraction(133, 2)`` → ``"66.5"``.
+
+    Rates and factors are quoted decimals, so their products always end; a value that does
+    not end is written as a fraction (``"1/3"``) rather than rounded, so an explanation never
+    shows a figure the calculation did not use.
+    """
+    digits = 0
+    scaled = value
+    while scaled.denominator != 1 and digits < 30:
+        scaled *= 10
+        digits += 1
+    if scaled.denominator != 1:
+        return f"{value.numerator}/{value.denominator}"
+    sign = "-" if scaled < 0 else ""
+    text = str(abs(scaled.numerator)).rjust(digits + 1, "0")
+    whole, fraction_part = (text[:-digits], text[-digits:]) if digits else (text, "")
+    return f"{sign}{whole}.{fraction_part}" if fraction_part else f"{sign}{whole}"
+
+
 def percent(rate: Fraction) -> str:
-    """A rate as a percentage without float noise, e.g. ``0.5 %``."""
-    value = rate * 100
-    text = f"{value.numerator // value.denominator}" if value.denominator == 1 else f"{float(value):g}"
-    return f"{text} %"
+    """A rate as an exact percentage, e.g. ``0.5 %``."""
+    return f"{decimal(rate * 100)} %"

@@ -43,7 +43,7 @@ from fractions import Fraction
 
 from ansinh.core.errors import InvalidInput
 from ansinh.law.params import ParameterSet
-from ansinh.rules.explain import Line, basis, dong, percent
+from ansinh.rules.explain import Line, basis, decimal, dong, percent
 from ansinh.rules.money import apply_rate
 
 ROUTES = ("correct", "referral", "self")
@@ -94,7 +94,7 @@ class CostShareResult:
     @property
     def coverage_percent(self) -> str:
         """The coverage as an exact decimal percentage string, e.g. ``"32"`` or ``"66.5"``."""
-        return decimal_text(self.coverage * 100)
+        return decimal(self.coverage * 100)
 
     def amounts(self) -> dict[str, object]:
         """The amounts as ``ansinh quote`` publishes them."""
@@ -102,27 +102,8 @@ class CostShareResult:
                 "patient_pays": self.patient_pays}
 
 
-def decimal_text(value: Fraction) -> str:
-    """``value`` written exactly as a decimal (``Fraction(133, 2)`` → ``"66.5"``).
-
-    Rates are quoted decimals, so their products always end; a value that does not end
-    is written as a fraction (``"1/3"``) rather than rounded.
-    """
-    digits = 0
-    scaled = value
-    while scaled.denominator != 1 and digits < 30:
-        scaled *= 10
-        digits += 1
-    if scaled.denominator != 1:
-        return f"{value.numerator}/{value.denominator}"
-    sign = "-" if scaled < 0 else ""
-    text = str(abs(scaled.numerator)).rjust(digits + 1, "0")
-    whole, fraction_part = (text[:-digits], text[-digits:]) if digits else (text, "")
-    return f"{sign}{whole}.{fraction_part}" if fraction_part else f"{sign}{whole}"
-
-
 def _amount(value: Fraction) -> str:
-    return dong(int(value)) if value.denominator == 1 else f"{decimal_text(value)} đ"
+    return dong(int(value)) if value.denominator == 1 else f"{decimal(value)} đ"
 
 
 def _invalid(field_name: str, message: str, rule: str) -> InvalidInput:
@@ -185,7 +166,7 @@ def _coverage(case: CostShareCase, params: ParameterSet, base_salary: int, lines
     coverage = card * share
     lines.append(Line("Self-referral", "Tự đi khám chữa bệnh không đúng tuyến",
                       f"{setting} at {case.facility_level} level: {percent(share)} × {percent(card)} = "
-                      f"{decimal_text(coverage * 100)} %",
+                      f"{decimal(coverage * 100)} %",
                       basis(params, referral_key, day)))
     return coverage
 
@@ -199,7 +180,7 @@ def compute(case: CostShareCase, params: ParameterSet) -> CostShareResult:
     coverage = _coverage(case, params, base_salary, lines)
     fund = apply_rate(case.total_cost, coverage)
     lines.append(Line("Fund pays at the percentage", "Quỹ BHYT chi trả theo mức hưởng",
-                      f"{decimal_text(coverage * 100)} % × {dong(case.total_cost)} = {dong(fund)} "
+                      f"{decimal(coverage * 100)} % × {dong(case.total_cost)} = {dong(fund)} "
                       "(rounded once, half up, to the đồng)", "ansinh rounding rule (LAW.md §6)"))
     patient = case.total_cost - fund
     if case.five_years_continuous:

@@ -31,7 +31,7 @@ from ansinh.core.errors import InvalidInput
 from ansinh.core.periods import add_months, format_month, month_start, months_between
 from ansinh.law.params import ParameterSet
 from ansinh.rules.contribution_law import BASE_SALARY_KEY, rate
-from ansinh.rules.explain import Line, Reason, basis, dong, percent
+from ansinh.rules.explain import Line, Reason, basis, decimal, dong, percent
 from ansinh.rules.history import check_history
 from ansinh.rules.money import round_half_up
 
@@ -123,11 +123,6 @@ def _salary_month(case: WorkInjuryCase) -> tuple[int, dt.date, int] | None:
     return salary[0], salary[1], months
 
 
-def _num(value: Fraction) -> str:
-    """A multiple or share without float noise: ``2.6``, ``0.026``."""
-    return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
-
-
 def _seniority(
     params: ParameterSet, day: dt.date, *, keys: tuple[str, str], months: int, salary: int, month: dt.date
 ) -> tuple[Fraction, Line]:
@@ -140,8 +135,8 @@ def _seniority(
     amount = share * salary
     return amount, Line(
         "Seniority part", "Trợ cấp tính theo số năm đóng vào quỹ",
-        f"{months} months in the fund = {years} whole years: {_num(first)} + {_num(extra)} × {further}"
-        f" = {_num(share)}"
+        f"{months} months in the fund = {years} whole years: {decimal(first)} + {decimal(extra)} × {further}"
+        f" = {decimal(share)}"
         f" × {dong(salary)} (salary of {format_month(month)}) = {dong(round_half_up(amount))}",
         f"{basis(params, first_key, day)}; whole years counted, odd months not [UNVERIFIED convention]",
     )
@@ -198,7 +193,7 @@ def compute(case: WorkInjuryCase, params: ParameterSet) -> WorkInjuryResult:
         by_loss = (multiple + step * extra) * base_salary
         lines.append(Line(
             "Lump sum by loss", "Trợ cấp một lần theo mức suy giảm",
-            f"{loss_percent} %: ({multiple} + {_num(step)} × {extra}) × {dong(base_salary)}"
+            f"{loss_percent} %: ({multiple} + {decimal(step)} × {extra}) × {dong(base_salary)}"
             f" = {dong(round_half_up(by_loss))}",
             f"{basis(params, LUMP_BASE_KEY, day)}; {percent(lump_min)} to below {percent(monthly_min)}",
         ))

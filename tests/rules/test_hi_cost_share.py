@@ -10,7 +10,7 @@ import pytest
 
 from ansinh.core.errors import InvalidInput, ParameterNotInForce
 from ansinh.law import default_parameters
-from ansinh.rules.hi_cost_share import CostShareCase, CostShareResult, compute, decimal_text, self_referral_key
+from ansinh.rules.hi_cost_share import CostShareCase, CostShareResult, compute, self_referral_key
 
 PARAMS = default_parameters()
 D = dt.date
@@ -279,10 +279,3 @@ def test_bad_input_names_the_field(fields: dict[str, object], field: str) -> Non
         amounts(**{"total_cost": 1_000_000, **fields})
     assert caught.value.field == field
     assert caught.value.rule
-
-
-@pytest.mark.parametrize(("value", "text"), [(Fraction(32), "32"), (Fraction(133, 2), "66.5"),
-                                             (Fraction(76, 1), "76"), (Fraction(1, 3), "1/3"),
-                                             (Fraction(3, 40), "0.075")])
-def test_decimal_text_is_exact(value: Fraction, text: str) -> None:
-    assert decimal_text(value) == text
