@@ -24,6 +24,12 @@ BACKENDS = ["sqlite", "postgresql"]
 # Tables that tests may fill; emptied between tests in child-first order. The
 # administrative map is loaded once per session and kept.
 MUTABLE_TABLES = (
+    "audit_event",
+    "audit_head",
+    "credential",
+    "work_item",
+    "posting",
+    "account",
     "duplicate_flag",
     "death_notice",
     "participation",

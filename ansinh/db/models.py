@@ -1,7 +1,9 @@
 """Every area's models, imported together so Alembic sees the whole schema."""
 
+from ansinh.accounts import models as accounts_models
+from ansinh.audit import models as audit_models
 from ansinh.db.base import Base
 from ansinh.org import models as org_models
 from ansinh.registry import models as registry_models
 
-__all__ = ["Base", "org_models", "registry_models"]
+__all__ = ["Base", "accounts_models", "audit_models", "org_models", "registry_models"]
