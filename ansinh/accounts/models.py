@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ansinh.db.base import Base
+from ansinh.db.base import Base, UtcDateTime
 
 
 class AccountKind(StrEnum):
@@ -42,7 +42,7 @@ class Account(Base):
     facility_code: Mapped[str | None] = mapped_column(String(10), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_signins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     created_on: Mapped[dt.date] = mapped_column(Date)
 
 
@@ -81,6 +81,6 @@ class Credential(Base):
     posting_id: Mapped[int | None] = mapped_column(ForeignKey("posting.id"))
     csrf_digest: Mapped[str | None] = mapped_column(String(64))
     label: Mapped[str] = mapped_column(String(80), default="")
-    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    issued_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)

@@ -57,7 +57,9 @@ def _problem_response(description: str) -> dict[str, Any]:
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: _problem_response("The request cannot be read, e.g. a body that is not UTF-8 encoded JSON."),
-    404: _problem_response("The record asked for does not exist."),
+    401: _problem_response("Sign-in required: no credential, or one that is wrong, expired or revoked."),
+    403: _problem_response("The signed-in role may not do this."),
+    404: _problem_response("The record asked for does not exist, or is outside the caller's jurisdiction."),
     409: _problem_response("The request contradicts what is already recorded."),
     422: _problem_response("The request is invalid: it does not match the API schema or breaks a rule."),
 }

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, DateTime, Integer, String, Text
+from sqlalchemy import BigInteger, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ansinh.db.base import Base
+from ansinh.db.base import Base, UtcDateTime
 
 
 class AuditEvent(Base):
@@ -24,7 +24,7 @@ class AuditEvent(Base):
 
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
                                      autoincrement=False)
-    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    occurred_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     actor: Mapped[str] = mapped_column(String(64))
     role: Mapped[str | None] = mapped_column(String(20))
     office_code: Mapped[str | None] = mapped_column(String(20))

@@ -50,6 +50,20 @@ class Conflict(AnsinhError):
     title = "Conflict with existing records"
 
 
+class NotAuthenticated(AnsinhError):
+    """No valid credential: not signed in, a wrong password, an expired or forged token."""
+
+    status = 401
+    title = "Sign-in required"
+
+
+class Forbidden(AnsinhError):
+    """The signed-in role may not do this (a permission, or maker-checker)."""
+
+    status = 403
+    title = "Not permitted"
+
+
 class IdentityMismatch(InvalidInput):
     """The identity given does not match the national population register."""
 

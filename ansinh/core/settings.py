@@ -24,6 +24,28 @@ class Settings(BaseSettings):
 
     sql_echo: bool = False
 
+    cookie_secure: bool = True
+    """Send the session cookie over HTTPS only. The demo on plain http://localhost turns it off."""
+
+    session_hours: int = 8
+    """How long a web session or bearer token lasts."""
+
+    signin_max_failures: int = 5
+    """Failed sign-ins in a row before the account is locked."""
+
+    signin_lock_minutes: int = 15
+    """How long a locked account stays locked."""
+
+    oidc_issuer: str | None = None
+    """The national e-identity OpenID Connect issuer; unset, citizens sign in locally (demo)."""
+
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+
+    state_key: str | None = None
+    """Signs the short-lived OpenID Connect state cookie; unset, a random key per process
+    (sign-ins in flight are lost on restart, nothing else)."""
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
