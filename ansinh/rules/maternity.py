@@ -19,12 +19,23 @@ applies, read from the dated parameters under ``si.maternity``:
   from the third; benefit ``= monthly ÷ daily_divisor × days`` rounded once; the father's
   allowance (only when the mother is not eligible) is not given;
 - prenatal (insured at the visit): ``days`` asked, at most ``prenatal.visits ×
-  prenatal.days_per_visit``; benefit ``= monthly ÷ daily_divisor × days`` rounded once.
+  prenatal.days_per_visit``; benefit ``= monthly ÷ daily_divisor × days`` rounded once;
+- miscarriage, abortion or stillbirth (insured in the month of the event or the month before,
+  no minimum months; Law 58 art. 33, Law 41 art. 52): ``pregnancy_weeks`` (completed weeks)
+  falls in band 1 below ``miscarriage.band_2_from_weeks``, band 2 below
+  ``band_3_from_weeks``, band 3 below ``band_4_from_weeks`` and band 4 from it (5 / 13 / 25
+  weeks under Law 58, 5 / 13 / 22 under Law 41), giving at most ``miscarriage.days.band_n``
+  calendar days (10 / 20 / 40 / 50, holidays and rest days included); ``days``, when given, is
+  the number prescribed and is capped there; benefit ``= monthly ÷ miscarriage.daily_divisor
+  (30) × days`` rounded once. Under Law 41 (``miscarriage.as_childbirth``), a loss from
+  ``as_childbirth_from_weeks`` (22) weeks by a woman who meets the childbirth condition is
+  answered as a childbirth (art. 52(2)): months of leave and the one-time allowance per fetus
+  (``children``), read as included because art. 53(4) counts dead fetuses for it.
 
-Not modelled: miscarriage (its days depend on the weeks of pregnancy, which the case does not
-carry), the 7 and 14 paternity days after a caesarean or a birth before 32 weeks, adoption,
-surrogacy, infertility treatment, contraception, recovery leave, early return to work and the
-father taking over the mother's leave.
+Not modelled: the 7 and 14 paternity days after a caesarean or a birth before 32 weeks,
+adoption, surrogacy, infertility treatment (and its 6-in-24 condition for art. 52(2)), the
+3-in-12 condition after pregnancy-rest leave, contraception, recovery leave, early return to
+work, the father taking over the mother's leave, and the husband's leave after a late loss.
 """
 
 from __future__ import annotations
@@ -62,6 +73,14 @@ PATERNITY_TWINS_KEY = "si.maternity.paternity.days.twins"
 PATERNITY_EXTRA_KEY = "si.maternity.paternity.days.extra_child"
 PRENATAL_VISITS_KEY = "si.maternity.prenatal.visits"
 PRENATAL_DAYS_KEY = "si.maternity.prenatal.days_per_visit"
+MISCARRIAGE = "si.maternity.miscarriage"
+MISCARRIAGE_DIVISOR_KEY = f"{MISCARRIAGE}.daily_divisor"
+AS_CHILDBIRTH_KEY = f"{MISCARRIAGE}.as_childbirth"
+AS_CHILDBIRTH_WEEKS_KEY = f"{MISCARRIAGE}.as_childbirth_from_weeks"
+BANDS = 4
+"""Bands of weeks of pregnancy for miscarriage leave: ``band_n_from_weeks`` for n = 2..4, ``days.band_n`` for 1..4."""
+WEEKS = (1, 45)
+"""The weeks of pregnancy a case may give (``QuoteCase.pregnancy_weeks``)."""
 EVENTS = ("childbirth", "paternity", "miscarriage", "prenatal")
 
 
@@ -74,6 +93,7 @@ class MaternityCase:
     event: str = "childbirth"
     children: int = 1
     days: int | None = None
+    pregnancy_weeks: int | None = None
 
 
 @dataclass
@@ -102,21 +122,29 @@ def _check(case: MaternityCase) -> None:
         raise InvalidInput(f"event {case.event!r} is not one of {', '.join(EVENTS)}", code="maternity.event",
                            field="event", rule="the maternity event is childbirth, paternity, miscarriage or prenatal")
     if case.event == "miscarriage":
-        raise InvalidInput(
-            "miscarriage leave (10, 20, 40 or 50 days) depends on the weeks of pregnancy, which the case does not "
-            "carry", code="maternity.event_not_available", field="event",
-            rule="Law 58/2014 art. 33; Law 41/2024 art. 52: days by weeks of pregnancy")
+        _check_weeks(case.pregnancy_weeks)
     if case.children < 1:
         raise InvalidInput(f"children {case.children} is not 1 or more", code="maternity.children", field="children",
                            rule="a birth is of one child or more")
-    if case.event == "prenatal":
-        if case.days is None:
-            raise InvalidInput("days is required for prenatal leave", code="quote.missing_field", field="days",
-                               rule="the working days of prenatal leave asked")
-        if case.days < 1:
-            raise InvalidInput(f"days {case.days} is not a positive number of working days", code="maternity.days",
-                               field="days", rule="the working days of leave asked are 1 or more")
+    if case.event == "prenatal" and case.days is None:
+        raise InvalidInput("days is required for prenatal leave", code="quote.missing_field", field="days",
+                           rule="the working days of prenatal leave asked")
+    if case.event in ("prenatal", "miscarriage") and case.days is not None and case.days < 1:
+        raise InvalidInput(f"days {case.days} is not a positive number of days", code="maternity.days",
+                           field="days", rule="the days of leave asked or prescribed are 1 or more")
     check_periods(case.history, case.as_of)
+
+
+def _check_weeks(weeks: int | None) -> None:
+    if weeks is None:
+        raise InvalidInput("pregnancy_weeks is required for a miscarriage, abortion or stillbirth",
+                           code="quote.missing_field", field="pregnancy_weeks",
+                           rule="Law 58/2014 art. 33; Law 41/2024 art. 52: the days of leave depend on the completed"
+                                " weeks of pregnancy")
+    if not WEEKS[0] <= weeks <= WEEKS[1]:
+        raise InvalidInput(f"pregnancy_weeks {weeks} is not between {WEEKS[0]} and {WEEKS[1]}",
+                           code="maternity.pregnancy_weeks", field="pregnancy_weeks",
+                           rule="the completed weeks of pregnancy at the event")
 
 
 def _result(lines: list[Line], *, months: int = 0, days: int = 0, monthly: int = 0, benefit: int = 0,
@@ -165,20 +193,27 @@ def _allowance_unit(params: ParameterSet, day: dt.date) -> tuple[int, str]:
     return amount, f"{basis(params, BASE_SALARY_KEY, day)} (= the reference level: {reference})"
 
 
-def _childbirth(params: ParameterSet, case: MaternityCase) -> MaternityResult:
+def _paid_before_birth(params: ParameterSet, case: MaternityCase) -> tuple[bool, str, Line]:
+    """Whether the childbirth condition (``min_months`` paid in the ``window_months`` before) is met."""
     day = case.as_of
     window = int(params.value_at(WINDOW_KEY, day))
     needed = int(params.value_at(MIN_MONTHS_KEY, day))
     paid = months_in_window(paid_months(case.history), day, window)
     last = add_months(month_start(day), -1)
-    lines = [Line("SI months paid before the birth", "Số tháng đóng BHXH trước khi sinh",
-                  f"{paid} of the {window} months {format_month(add_months(last, -(window - 1)))} to "
-                  f"{format_month(last)} (at least {needed} needed)",
-                  "; ".join(dict.fromkeys((basis(params, MIN_MONTHS_KEY, day), basis(params, WINDOW_KEY, day)))))]
-    if paid < needed:
-        return _not_eligible("too_few_months",
-                             f"{paid} months of SI paid in the {window} months before the birth; at least {needed}"
-                             " are needed", lines)
+    line = Line("SI months paid before the birth", "Số tháng đóng BHXH trước khi sinh",
+                f"{paid} of the {window} months {format_month(add_months(last, -(window - 1)))} to "
+                f"{format_month(last)} (at least {needed} needed)",
+                "; ".join(dict.fromkeys((basis(params, MIN_MONTHS_KEY, day), basis(params, WINDOW_KEY, day)))))
+    why = f"{paid} months of SI paid in the {window} months before the birth; at least {needed} are needed"
+    return paid >= needed, why, line
+
+
+def _childbirth(params: ParameterSet, case: MaternityCase, lines: list[Line] | None = None) -> MaternityResult:
+    day = case.as_of
+    met, why, condition = _paid_before_birth(params, case)
+    lines = [*(lines or []), condition]
+    if not met:
+        return _not_eligible("too_few_months", why, lines)
     first = int(params.value_at(LEAVE_MONTHS_KEY, day))
     extra = int(params.value_at(EXTRA_CHILD_MONTHS_KEY, day))
     months = first + extra * (case.children - 1)
@@ -202,16 +237,74 @@ def _childbirth(params: ParameterSet, case: MaternityCase) -> MaternityResult:
     return _result(lines, months=months, monthly=monthly, benefit=benefit, allowance=allowance)
 
 
-def _daily_leave(params: ParameterSet, case: MaternityCase, days: int, lines: list[Line]) -> MaternityResult:
+def _daily_leave(params: ParameterSet, case: MaternityCase, days: int, lines: list[Line],
+                 divisor_key: str = DIVISOR_KEY) -> MaternityResult:
     day = case.as_of
     _, monthly_exact, monthly, line = _salary(params, case)
     lines.append(line)
-    divisor = int(params.value_at(DIVISOR_KEY, day))
+    divisor = int(params.value_at(divisor_key, day))
     benefit = round_half_up(monthly_exact / divisor * days)
     lines.append(Line("Benefit for the days of leave", "Tiền chế độ thai sản theo ngày",
                       f"{dong(monthly)} / {divisor} × {days} = {dong(benefit)} (rounded once, half up, to the đồng)",
-                      basis(params, DIVISOR_KEY, day)))
+                      basis(params, divisor_key, day)))
     return _result(lines, days=days, monthly=monthly, benefit=benefit)
+
+
+def _band(params: ParameterSet, day: dt.date, weeks: int) -> tuple[int, str]:
+    """The band (1..4) of ``weeks`` completed weeks of pregnancy, and how it was found."""
+    band = 1
+    for number in range(2, BANDS + 1):
+        if weeks >= int(params.value_at(f"{MISCARRIAGE}.band_{number}_from_weeks", day)):
+            band = number
+    lower = int(params.value_at(f"{MISCARRIAGE}.band_{band}_from_weeks", day)) if band > 1 else None
+    upper = int(params.value_at(f"{MISCARRIAGE}.band_{band + 1}_from_weeks", day)) if band < BANDS else None
+    if lower is None:
+        span = f"under {upper} weeks"
+    elif upper is None:
+        span = f"{lower} weeks or more"
+    else:
+        span = f"from {lower} to under {upper} weeks"
+    return band, f"{weeks} weeks: band {band} ({span})"
+
+
+def _late_loss_as_birth(params: ParameterSet, case: MaternityCase, weeks: int) -> tuple[bool, Line | None]:
+    """Whether Law 41/2024 art. 52(2) sends this loss to the childbirth regime."""
+    day = case.as_of
+    if params.value_at(AS_CHILDBIRTH_KEY, day) is not True:
+        return False, None
+    from_weeks = int(params.value_at(AS_CHILDBIRTH_WEEKS_KEY, day))
+    if weeks < from_weeks:
+        return False, None
+    met, _, _ = _paid_before_birth(params, case)
+    return met, Line(
+        "Late loss treated as a birth", "Sảy thai, thai chết hưởng chế độ như sinh con",
+        f"{weeks} ≥ {from_weeks} weeks: "
+        + ("the childbirth condition is met, so the childbirth regime applies (months of leave and the allowance"
+           " for each fetus)" if met else "the childbirth condition is not met, so the days of leave apply"),
+        basis(params, AS_CHILDBIRTH_KEY, day))
+
+
+def _miscarriage(params: ParameterSet, case: MaternityCase, weeks: int) -> MaternityResult:
+    day = case.as_of
+    insured = _insured(case)
+    lines = [_insured_line(params, case, insured)]
+    if not insured:
+        return _not_eligible("not_insured_at_event", "no SI paid for the month of the event or the month before",
+                             lines)
+    as_birth, birth_line = _late_loss_as_birth(params, case, weeks)
+    if birth_line is not None:
+        lines.append(birth_line)
+    if as_birth:
+        return _childbirth(params, case, lines)
+    band, how = _band(params, day, weeks)
+    most = int(params.value_at(f"{MISCARRIAGE}.days.band_{band}", day))
+    days = most if case.days is None else min(case.days, most)
+    count = f"at most {most}" if case.days is None else f"min({case.days} prescribed, at most {most}) = {days}"
+    lines.append(Line("Leave for a miscarriage, abortion or stillbirth", "Thời gian nghỉ khi sảy thai, phá thai",
+                      f"{how}: {count} calendar days (holidays and weekly rest days included)",
+                      "; ".join(dict.fromkeys((basis(params, f"{MISCARRIAGE}.days.band_{band}", day),
+                                               basis(params, f"{MISCARRIAGE}.band_{max(band, 2)}_from_weeks", day))))))
+    return _daily_leave(params, case, days, lines, MISCARRIAGE_DIVISOR_KEY)
 
 
 def _insured_line(params: ParameterSet, case: MaternityCase, insured: bool) -> Line:
@@ -271,6 +364,8 @@ def compute(case: MaternityCase, params: ParameterSet) -> MaternityResult:
         return _paternity(params, case)
     if case.event == "prenatal" and case.days is not None:  # days checked above
         return _prenatal(params, case, case.days)
+    if case.event == "miscarriage" and case.pregnancy_weeks is not None:  # weeks checked above
+        return _miscarriage(params, case, case.pregnancy_weeks)
     return _childbirth(params, case)
 
 

@@ -123,7 +123,7 @@ def test_maternity_months_without_the_fund_do_not_count() -> None:
 
 
 @pytest.mark.parametrize(("change", "field"), [
-    ({"event": "miscarriage"}, "event"),
+    ({"event": "miscarriage"}, "pregnancy_weeks"),
     ({"event": "prenatal"}, "days"),
     ({"history": [{"from": "2024-01", "to": "2025-09", "salary": 1}]}, "history.0.to"),
 ])
