@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import os
 import shutil
 import tempfile
@@ -37,7 +38,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from sqlalchemy import BigInteger, Boolean, Date, Engine, ForeignKey, Integer, MetaData, select, text
+from sqlalchemy import BigInteger, Boolean, Connection, Date, Engine, ForeignKey, Integer, MetaData, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
 
 from ansinh.db import bulk
@@ -196,17 +197,39 @@ PERIODS_SQL = ("SELECT t.person_id, t.start_month AS start, t.end_month AS \"end
                " FROM participation t JOIN w2_claim c ON c.person_id = t.person_id"
                " WHERE t.scheme = 'compulsory' ORDER BY t.person_id, t.start_month")
 
+PERIODS_SCHEMA: dict[str, pl.DataType] = {"person_id": pl.Int64(), "start": pl.Date(), "end": pl.Date(),
+                                          "salary": pl.Int64()}
+RETIREES_SCHEMA: dict[str, pl.DataType] = {"person_id": pl.Int64(), "sex": pl.String(), "birth_date": pl.Date(),
+                                           "as_of": pl.Date()}
+READ_METHOD = {"postgresql": "COPY (query) TO STDOUT as CSV, pl.read_csv",
+               "sqlite": "pl.read_database on the sqlite3 connection"}
+
 
 def _dates(frame: pl.DataFrame, *names: str) -> pl.DataFrame:
     """SQLite hands dates back as ISO text (how SQLAlchemy stores them there)."""
     return frame.with_columns(pl.col(n).str.to_date("%Y-%m-%d") for n in names if frame.schema[n] == pl.Utf8)
 
 
+def _copy_out(connection: Connection, query: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """PostgreSQL: ``COPY (query) TO STDOUT`` as CSV, parsed by Polars."""
+    buffer = io.BytesIO()
+    with connection.connection.driver_connection.cursor() as cursor, \
+            cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:
+        for chunk in copy:
+            buffer.write(chunk)
+    return pl.read_csv(buffer.getvalue(), has_header=False, new_columns=list(schema), schema=schema)
+
+
 def read_inputs(engine: Engine) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(periods, retirees) of every claim, one query each."""
+    """(periods, retirees) of every claim, one query each: COPY out on PostgreSQL, ``pl.read_database``
+    on the driver's connection on SQLite (through SQLAlchemy's rows it takes twice as long)."""
     with engine.connect() as connection:
-        retirees = _dates(pl.read_database(text(RETIREES_SQL), connection), "birth_date", "as_of")
-        periods = _dates(pl.read_database(text(PERIODS_SQL), connection), "start", "end")
+        if connection.dialect.name == "postgresql":
+            return (_copy_out(connection, PERIODS_SQL, PERIODS_SCHEMA),
+                    _copy_out(connection, RETIREES_SQL, RETIREES_SCHEMA))
+        driver = connection.connection.driver_connection
+        retirees = _dates(pl.read_database(RETIREES_SQL, driver), "birth_date", "as_of")
+        periods = _dates(pl.read_database(PERIODS_SQL, driver), "start", "end")
     return periods, retirees
 
 
@@ -300,7 +323,7 @@ def measure(url: str, periods: pl.DataFrame, retirees: pl.DataFrame, params: Par
         entry = {
             "dialect": engine.dialect.name,
             "server_version": ".".join(map(str, engine.dialect.server_version_info or ())),
-            "load_seconds": round(load_seconds, 2),
+            "load_seconds": round(load_seconds, 2), "read_method": READ_METHOD[engine.dialect.name],
             "ours_end_to_end": {key: round(value, 3) for key, value in ours.items()},
             "orm_loop": {"seconds": round(scaled, 3), "sampled_and_scaled": True, "measured_on": len(ids),
                          "measured_seconds": round(loop["seconds"], 3),

@@ -1,10 +1,13 @@
 """W2 with a database on a small run: ours end to end and the ORM loop store the same pensions.
 
-200 retirees loaded as registry rows into a temporary SQLite file; the ORM loop runs on 50 of
-them. No timing is asserted here.
+200 retirees loaded as registry rows into a temporary SQLite file (and a scratch PostgreSQL
+database when the server is reachable); the ORM loop runs on 50 of them. No timing is
+asserted here.
 """
 
 from __future__ import annotations
+
+import os
 
 import polars as pl
 import pytest
@@ -63,3 +66,18 @@ def test_sample_is_spread_and_sized() -> None:
     assert db.sample_of(100_000, 2_000)[:3] == [1, 51, 101]
     assert len(db.sample_of(100_000, 2_000)) == 2_000
     assert db.sample_of(10, 50) == list(range(1, 11))
+
+
+def test_postgresql_end_to_end_and_orm_loop_agree(data: tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]) -> None:
+    url = os.environ.get("ANSINH_BENCH_PG_URL", w2.DEFAULT_PG_URL)
+    if not db.postgres_reachable(url):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is not reachable at {url}")
+        pytest.skip("PostgreSQL is not reachable")
+    periods, retirees, expected = data
+    with db.scratch_postgres(url) as scratch:
+        entry = db.measure(scratch, periods, retirees, w2.default_parameters(), expected=expected, seed=11,
+                           repeat=1, sample=SAMPLE, batch=20)
+    assert entry["dialect"] == "postgresql"
+    assert (entry["results_written"], entry["written_differing_from_in_memory"]) == (RETIREES, 0)
+    assert (entry["compared"], entry["differing"]) == (SAMPLE, 0)
