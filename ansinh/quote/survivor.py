@@ -2,9 +2,16 @@
 
 ``as_of`` is the date of death; ``history`` the deceased's contributions; ``dependants`` the
 relatives eligible for the monthly allowance, each ``{"needs_support": bool}`` (``true`` when
-no one directly cares for them). The lump sum is paid on the average salary revalued with the
-coefficient table of the year of death (known for 2025 and 2026); State pay-scale and
-voluntary careers needing the lump sum are refused (see :mod:`ansinh.rules.survivor`).
+no one directly cares for them). ``deceased`` is ``contributor`` (default), ``pensioner``
+(then ``monthly_received``, the pension of the month of death, and ``months_received``, the
+months of pension received counting the month of death, are required) or
+``work_injury_recipient`` (then ``loss_percent``, at least 31, and ``monthly_received``, the
+allowance, are required); ``work_related_death`` marks a death from a work accident or
+occupational disease. A member's lump sum is paid on the average salary revalued with the
+coefficient table of the year of death; State pay-scale and voluntary careers needing it are
+refused (see :mod:`ansinh.rules.survivor`). The contract has no field for the dependants'
+choice of the lump sum instead of the monthly allowance, so it is not offered here (the
+calculator takes ``lump_sum_chosen``).
 """
 
 from __future__ import annotations
@@ -46,8 +53,12 @@ def _periods(case: QuoteCase) -> tuple[SurvivorPeriod, ...]:
 
 
 def answer(case: QuoteCase) -> QuoteResult:
-    """What the survivors of a member who died on ``case.as_of`` receive, explained."""
-    survivor_case = SurvivorCase(as_of=case.as_of, history=_periods(case), dependants=_dependants(case.dependants))
+    """What the survivors of the person who died on ``case.as_of`` receive, explained."""
+    survivor_case = SurvivorCase(
+        as_of=case.as_of, history=_periods(case), dependants=_dependants(case.dependants),
+        deceased=case.deceased or "contributor", work_related_death=bool(case.work_related_death),
+        monthly_received=case.monthly_received, months_received=case.months_received, loss_percent=case.loss_percent,
+    )
     with dated_by("as_of"):
         result = compute(survivor_case, default_parameters())
     return decided(case, result)

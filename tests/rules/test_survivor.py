@@ -176,16 +176,15 @@ def test_state_scale_and_voluntary_lump_sums_are_refused() -> None:
     assert error.value.field == "history.1.scheme"
 
 
-def test_lump_sum_before_the_encoded_coefficients_raises() -> None:
-    """Coefficient tables are encoded for benefits granted in 2025 and 2026 only; a death in 2024
-    or 2027 needing the lump sum on the history is not guessed. With the revalued average given,
-    2027 is answered."""
+def test_lump_sum_without_an_encoded_coefficient_table_raises() -> None:
+    """The lump sum on the history uses the coefficient table of the year of death; a year with no
+    table (2027: none is encoded) is not guessed. With the revalued average given, it is
+    answered: 6 months → half a year × 2 = 1 month, under the minimum 3 × 10,000,000 =
+    30,000,000."""
+    day = D(2027, 1, 15)
     with pytest.raises(ParameterNotInForce):
-        death(before(D(2024, 12, 31), 6), as_of=D(2024, 12, 31))
-    with pytest.raises(ParameterNotInForce):
-        death(before(D(2027, 1, 1), 6), as_of=D(2027, 1, 1))
-    # 6 months → half a year × 2 = 1 month, the minimum 3 × 10,000,000
-    assert death(before(D(2027, 1, 1), 6), as_of=D(2027, 1, 1), average=10_000_000).lump_sum == 30_000_000
+        death(before(day, 6), as_of=day)
+    assert death(before(day, 6), as_of=day, average=10_000_000).lump_sum == 30_000_000
 
 
 def test_no_contributions() -> None:
