@@ -20,7 +20,8 @@ PostgreSQL (a scratch database, skipped if the server is unreachable), see
   of the results; read, compute and write timed apart;
 - ``orm_loop``: one claim at a time through the SQLAlchemy ORM with the scalar rules, a
   result row added through the ORM, committed every 200 claims: **measured on a sample**
-  (``--orm-sample``, default 2 000) **and scaled linearly** to all retirees.
+  (``--orm-sample``, default 5 000, in shares run between the rounds of ours) **and scaled
+  linearly** to all retirees.
 
 All must give the same numbers for every retiree compared. Run:
 ``python -m benchmarks.w2_pension --retirees 100000``; writes ``benchmarks/results/W2.json``.
@@ -158,7 +159,7 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def run(retirees: int, *, seed: int, repeat: int, scalar_sample: int | None, orm_sample: int = 2_000,
+def run(retirees: int, *, seed: int, repeat: int, scalar_sample: int | None, orm_sample: int = 5_000,
         pg_url: str | None = None, databases: bool = True) -> dict[str, Any]:
     params = default_parameters()
     started = time.perf_counter()
@@ -211,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20260102)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--scalar-sample", type=int, default=None, help="time the scalar loop on this many only")
-    parser.add_argument("--orm-sample", type=int, default=2_000, help="time the ORM loop on this many, scaled")
+    parser.add_argument("--orm-sample", type=int, default=5_000, help="time the ORM loop on this many, scaled")
     parser.add_argument("--pg-url", default=os.environ.get("ANSINH_BENCH_PG_URL", DEFAULT_PG_URL),
                         help="server for the scratch PostgreSQL database ('' skips PostgreSQL)")
     parser.add_argument("--no-database", action="store_true", help="only the in-memory comparison")

@@ -12,6 +12,9 @@ import os
 import polars as pl
 import pytest
 
+from ansinh.db.engine import make_engine
+from ansinh.law import default_parameters
+from ansinh.rules.pension_batch import compute_batch
 from benchmarks import w2_database as db
 from benchmarks import w2_pension as w2
 
@@ -22,7 +25,7 @@ SAMPLE = 50
 @pytest.fixture(scope="module")
 def data() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     periods, retirees = w2.generate(RETIREES, seed=11)
-    return periods, retirees, w2.compute_batch(periods, retirees, w2.default_parameters())
+    return periods, retirees, compute_batch(periods, retirees, default_parameters())
 
 
 def test_sqlite_end_to_end_and_orm_loop_agree(data: tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]) -> None:
@@ -30,7 +33,7 @@ def test_sqlite_end_to_end_and_orm_loop_agree(data: tuple[pl.DataFrame, pl.DataF
     assert expected["eligible"].any()
     assert not expected["eligible"].all()  # some are too young or too short: both paths are exercised
     with db.scratch_sqlite() as url:
-        entry = db.measure(url, periods, retirees, w2.default_parameters(), expected=expected, seed=11, repeat=1,
+        entry = db.measure(url, periods, retirees, default_parameters(), expected=expected, seed=11, repeat=1,
                            sample=SAMPLE, batch=20)
     assert entry["dialect"] == "sqlite"
     assert entry["results_written"] == RETIREES
@@ -47,10 +50,10 @@ def test_the_loop_agrees_with_the_in_memory_scalar_loop(
 ) -> None:
     """What the ORM loop stored is what the in-memory scalar loop computes for the same people."""
     periods, retirees, _ = data
-    params = w2.default_parameters()
+    params = default_parameters()
     ids = db.sample_of(RETIREES, SAMPLE)
     with db.scratch_sqlite() as url:
-        engine = db.make_engine(url)
+        engine = make_engine(url)
         try:
             db.load(engine, url, periods, retirees, seed=11)
             db.orm_loop(engine, params, ids, batch=20)
@@ -76,7 +79,7 @@ def test_postgresql_end_to_end_and_orm_loop_agree(data: tuple[pl.DataFrame, pl.D
         pytest.skip("PostgreSQL is not reachable")
     periods, retirees, expected = data
     with db.scratch_postgres(url) as scratch:
-        entry = db.measure(scratch, periods, retirees, w2.default_parameters(), expected=expected, seed=11,
+        entry = db.measure(scratch, periods, retirees, default_parameters(), expected=expected, seed=11,
                            repeat=1, sample=SAMPLE, batch=20)
     assert entry["dialect"] == "postgresql"
     assert (entry["results_written"], entry["written_differing_from_in_memory"]) == (RETIREES, 0)
