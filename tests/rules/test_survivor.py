@@ -1,6 +1,8 @@
 """Survivor benefits: the fact sheet's worked example, the funeral and monthly allowances on
 both sides of 2025-07-01 and 2026-07-01, each threshold, the lump sum's years and minimum,
-the refusal to average unrevalued salaries, rounding and bad input.
+the refusal to average unrevalued salaries, rounding, deaths from work (funeral and monthly
+allowance without the months or years), the dependants' choice of the lump sum under both laws,
+and bad input. Pensioners and work-injury recipients: ``test_survivor_lump_sum.py``.
 
 Worked examples: si.md §11 (active member, 8 years 4 months from 2014, AS 10,000,000) and
 §7.2 (the pre-2014 / post-2014 split, which art. 89(1)(a) shares with the withdrawal).
@@ -206,3 +208,89 @@ def test_bad_input_names_the_field() -> None:
     with pytest.raises(InvalidInput) as error:
         death(before(DEATH, 12), average=-1)
     assert error.value.field == "average_salary"
+
+
+WORK_DEATH = D(2025, 8, 10)
+
+
+@pytest.mark.parametrize("day", [D(2025, 6, 30), D(2025, 7, 1), WORK_DEATH])
+def test_work_related_death_without_the_months(day: dt.date) -> None:
+    """6 months, died of a work accident: the funeral allowance whatever the months (Law 58 art.
+    66(1)(b), Law 41 art. 85(1)(b)), 10 × 2,340,000 = 23,400,000; no dependant, so the lump sum,
+    at its minimum also in this case (art. 70(1) / 89(1)): 6 months → half a year × 2 = 1 month,
+    under 3 → 3 × 8,000,000 = 24,000,000."""
+    result = compute(SurvivorCase(as_of=day, history=(before(day, 6, 8_000_000),), work_related_death=True,
+                                  average_salary=Fraction(8_000_000)), PARAMS)
+    assert result.amounts() == {"funeral_allowance": 23_400_000, "monthly_per_dependant": [], "monthly_total": 0,
+                                "lump_sum": 24_000_000}
+    assert any("work_injury" in line.value for line in result.explanation)
+
+
+def test_work_related_death_gives_the_monthly_allowance_without_15_years() -> None:
+    """Law 41 art. 86(1)(c): 6 months, two dependants, one with no direct carer: 1,170,000 and
+    1,638,000 (50 % and 70 % × 2,340,000); no lump sum. Without the work-related flag the same
+    case gets no funeral allowance (6 < 12 months) and the lump sum 24,000,000."""
+    history = (before(WORK_DEATH, 6, 8_000_000),)
+    work = compute(SurvivorCase(as_of=WORK_DEATH, history=history, dependants=(CARED, ALONE),
+                                work_related_death=True, average_salary=Fraction(8_000_000)), PARAMS)
+    assert (work.funeral_allowance, work.monthly_per_dependant, work.lump_sum) == (
+        23_400_000, [1_170_000, 1_638_000], 0)
+    other = compute(SurvivorCase(as_of=WORK_DEATH, history=history, dependants=(CARED, ALONE),
+                                 average_salary=Fraction(8_000_000)), PARAMS)
+    assert (other.funeral_allowance, other.monthly_per_dependant, other.lump_sum) == (0, [], 24_000_000)
+
+
+def test_work_related_death_with_no_contributions() -> None:
+    """No contribution month: the funeral allowance only (nothing to average for a lump sum)."""
+    result = compute(SurvivorCase(as_of=WORK_DEATH, history=(), work_related_death=True), PARAMS)
+    assert result.eligible and result.amounts()["funeral_allowance"] == 23_400_000
+    assert result.lump_sum == 0
+
+
+@pytest.mark.parametrize(("day", "barred", "expected"), [
+    (D(2025, 6, 30), False, ([], 285_000_000)),         # Law 58 art. 69(3): chosen, allowed
+    (D(2025, 6, 30), True, ([1_170_000], 0)),           # Law 58: a child under 6 bars the choice
+    (D(2025, 7, 1), False, ([], 285_000_000)),          # Law 41 art. 88(2)(c)
+    (D(2025, 7, 1), True, ([], 285_000_000)),           # Law 41 has no exception
+])
+def test_dependants_choose_the_lump_sum(day: dt.date, barred: bool, expected: tuple[list[int], int]) -> None:
+    """180 months ending the month before death, average 10,000,000 given. 2010-06 .. 2025-05 (or
+    2010-07 .. 2025-06): 43 (42) months before 2014 = 3 years, 7 (6) odd months moved on; 137 +
+    7 (138 + 6) = 144 months = 12 years. 1.5 × 3 + 2 × 12 = 28.5 months = 285,000,000."""
+    dependant = Dependant(needs_support=False, choice_barred=barred)
+    result = compute(SurvivorCase(as_of=day, history=(before(day, 180),), dependants=(dependant,),
+                                  average_salary=Fraction(10_000_000), lump_sum_chosen=True), PARAMS)
+    assert (result.monthly_per_dependant, result.lump_sum) == expected
+    choice = next(line for line in result.explanation if line.label == "Dependants' choice")
+    assert ("art. 69(3)" if day.year == 2025 and day.month == 6 else "art. 88(2)(c)") in choice.basis
+
+
+def test_pensioners_dependants_may_choose_the_lump_sum() -> None:
+    """Law 41 art. 88(2)(c): a pensioner dying in the 10th month, a dependant who chooses the lump
+    sum: 44 × 5,000,000 = 220,000,000 instead of 1,170,000 a month."""
+    result = compute(SurvivorCase(as_of=WORK_DEATH, history=(), deceased="pensioner", monthly_received=5_000_000,
+                                  months_received=10, dependants=(CARED,), lump_sum_chosen=True), PARAMS)
+    assert (result.monthly_per_dependant, result.lump_sum) == ([], 220_000_000)
+
+
+MISSING = "quote.missing_field"
+
+
+@pytest.mark.parametrize(("fields", "field", "code"), [
+    ({"deceased": "pensioner", "months_received": 10}, "monthly_received", MISSING),
+    ({"deceased": "pensioner", "monthly_received": 5_000_000}, "months_received", MISSING),
+    ({"deceased": "work_injury_recipient", "monthly_received": 1_000_000}, "loss_percent", MISSING),
+    ({"deceased": "work_injury_recipient", "loss_percent": 45}, "monthly_received", MISSING),
+    ({"deceased": "pensioner", "monthly_received": -1, "months_received": 10}, "monthly_received",
+     "survivor.negative"),
+    ({"deceased": "pensioner", "monthly_received": 1, "months_received": -1}, "months_received",
+     "survivor.negative"),
+    ({"deceased": "work_injury_recipient", "monthly_received": 1, "loss_percent": 101}, "loss_percent",
+     "survivor.loss_percent"),
+    ({"deceased": "stranger"}, "deceased", "survivor.deceased"),
+])
+def test_who_died_needs_their_fields(fields: dict[str, object], field: str, code: str) -> None:
+    """A pensioner needs the pension and the months received; a recipient the loss and the allowance."""
+    with pytest.raises(InvalidInput) as error:
+        compute(SurvivorCase(as_of=DEATH, history=(), **fields), PARAMS)  # type: ignore[arg-type]
+    assert (error.value.field, error.value.code) == (field, code)
