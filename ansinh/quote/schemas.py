@@ -28,6 +28,9 @@ class Regime(StrEnum):
     SURVIVOR = "survivor"
     UNEMPLOYMENT = "unemployment"
     HI_COST_SHARE = "hi_cost_share"
+    SOCIAL_PENSION = "social_pension"
+    RETIREMENT_ALLOWANCE = "retirement_allowance"
+    PENSION_INDEXATION = "pension_indexation"
 
 
 class _Strict(BaseModel):

@@ -16,7 +16,10 @@ from ansinh.quote import (
     lump_sum_withdrawal,
     maternity,
     pension,
+    pension_indexation,
+    retirement_allowance,
     sickness,
+    social_pension,
     survivor,
     unemployment,
     work_injury,
@@ -33,6 +36,9 @@ ANSWERS: dict[Regime, Callable[[QuoteCase], QuoteResult]] = {
     Regime.MATERNITY: maternity.answer,
     Regime.WORK_INJURY: work_injury.answer,
     Regime.SURVIVOR: survivor.answer,
+    Regime.SOCIAL_PENSION: social_pension.answer,
+    Regime.RETIREMENT_ALLOWANCE: retirement_allowance.answer,
+    Regime.PENSION_INDEXATION: pension_indexation.answer,
 }
 
 
