@@ -7,6 +7,7 @@ unreachable the PostgreSQL runs are skipped, except under ``CI=true``, where the
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,9 @@ from ansinh.db import migrate
 from ansinh.db.engine import dispose_engines, make_engine
 from ansinh.db.uow import UnitOfWork
 from tests.databases import create_postgres_database, drop_postgres_database, require_postgres
+
+# The test client speaks plain http, which would not carry a Secure cookie.
+os.environ.setdefault("ANSINH_COOKIE_SECURE", "false")
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -51,10 +55,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         url = create_postgres_database()
     migrate.upgrade(url)
     engine = make_engine(url)
-    from ansinh.org.service import load_admin_map
+    from ansinh.org.service import load_admin_map, load_offices
 
     with UnitOfWork(engine) as uow:
         load_admin_map(uow=uow)
+    load_offices(uow=UnitOfWork(engine), applied_by="tests")
     engine.dispose()
     yield url
     if backend == "postgresql":

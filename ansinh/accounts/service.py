@@ -129,7 +129,7 @@ def _postings_on(uow: UnitOfWork, account_id: int, on: dt.date) -> list[tuple[Po
         .where(Posting.account_id == account_id, Posting.valid_from <= on,
                or_(Posting.valid_to.is_(None), Posting.valid_to >= on))
         .order_by(Posting.id))
-    return [(posting, office) for posting, office in rows.tuples()]
+    return [(posting, office) for posting, office in rows]
 
 
 def _principal(account: Account, credential_id: int | None, posting: tuple[Posting, Office] | None) -> Principal:
@@ -237,7 +237,7 @@ def authenticate(*, uow: UnitOfWork, secret: str, now: dt.datetime,
     with uow:
         row = uow.session.execute(
             select(Credential, Account).join(Account, Account.id == Credential.account_id)
-            .where(Credential.digest == digest(secret))).tuples().first()
+            .where(Credential.digest == digest(secret))).first()
         if row is None or row[0].kind not in kinds:
             raise NotAuthenticated("the credential is not recognised", code="auth.invalid_token",
                                    rule="present a session, token or key that ansinh issued")

@@ -93,13 +93,17 @@ def _field_of(location: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts) or "body"
 
 
-async def _domain_error(request: Request, error: Exception) -> JSONResponse:
+async def domain_problem(request: Request, error: Exception) -> JSONResponse:
+    """A domain error as problem+json (401 with its ``WWW-Authenticate`` challenge)."""
     if not isinstance(error, AnsinhError):  # registered for AnsinhError only
         raise error
-    return problem(
+    response = problem(
         error.status, error.title, error.message, error.code, field=error.field,
         rule=error.rule, instance=request.url.path, **error.extra,
     )
+    if error.status == HTTPStatus.UNAUTHORIZED:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="ansinh"'
+    return response
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:
@@ -152,7 +156,7 @@ def _document_problems(app: FastAPI) -> None:
 
 def install_error_handlers(app: FastAPI) -> None:
     """Make every error the app raises answer problem+json, and document it in the OpenAPI schema."""
-    app.add_exception_handler(AnsinhError, _domain_error)
+    app.add_exception_handler(AnsinhError, domain_problem)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, http_problem)
     _document_problems(app)

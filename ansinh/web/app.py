@@ -14,11 +14,14 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ansinh.api.errors import http_problem
+from ansinh.accounts.pages import router as accounts_pages
+from ansinh.api.errors import domain_problem, http_problem
+from ansinh.core.errors import AnsinhError
 from ansinh.quote.pages import router as quote_pages
 from ansinh.registry.pages import router as registry_pages
 from ansinh.web import i18n
-from ansinh.web.render import redirect, render_status
+from ansinh.web.render import redirect, render_error, render_status
+from ansinh.web.session import SignInRequired, signin_url
 
 STATIC = Path(__file__).parent / "static"
 API_PATH = "/api/"
@@ -39,13 +42,34 @@ async def _http_error(request: Request, error: Exception) -> Response:
     return response
 
 
+async def _domain_error(request: Request, error: Exception) -> Response:
+    """A domain error: problem+json for the API, the error page (or sign-in) for people."""
+    if not isinstance(error, AnsinhError):
+        raise TypeError(f"registered for domain errors, got {type(error).__name__}")
+    if request.url.path.startswith(API_PATH):
+        return await domain_problem(request, error)
+    if error.status == 401:
+        return redirect(request, signin_url(request.url.path))
+    return render_error(request, error)
+
+
+async def _sign_in_first(request: Request, error: Exception) -> Response:
+    """A page that needs a user, visited anonymously: sign in, then come back."""
+    if not isinstance(error, SignInRequired):
+        raise TypeError(f"registered for SignInRequired, got {type(error).__name__}")
+    return redirect(request, signin_url(error.next_path))
+
+
 def mount_web(app: FastAPI) -> None:
     """Add the pages, their static files and HTML error pages to ``app``."""
     i18n.load_all()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(accounts_pages)
     app.include_router(registry_pages)
     app.include_router(quote_pages)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(AnsinhError, _domain_error)
+    app.add_exception_handler(SignInRequired, _sign_in_first)
 
     @app.get("/", include_in_schema=False)
     def home(request: Request) -> RedirectResponse:

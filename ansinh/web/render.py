@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ansinh.core.errors import AnsinhError
 from ansinh.web import i18n
+from ansinh.web.session import csrf_token, user_of
 
 TEMPLATES = Path(__file__).parent / "templates"
 LANG_PARAM = "lang"
@@ -42,6 +43,8 @@ def environment(locale: str) -> Environment:
     env.install_gettext_translations(i18n.translations(locale), newstyle=True)  # type: ignore[attr-defined]
     env.globals["locale"] = locale
     env.globals["locale_names"] = i18n.LOCALE_NAMES
+    env.globals["user_of"] = user_of
+    env.globals["csrf_token"] = csrf_token
     env.filters["day"] = partial(i18n.format_day, locale=locale)
     env.filters["month"] = partial(i18n.format_month, locale=locale)
     env.filters["month_name"] = partial(i18n.format_month_name, locale=locale)

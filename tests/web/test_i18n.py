@@ -115,7 +115,7 @@ def test_formats_follow_the_locale(
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:
-    """The app over an empty in-memory database: the search form alone reads no table."""
+    """The app over an empty in-memory database: the sign-in form alone reads no table."""
     engine = make_engine("sqlite://")
     with TestClient(create_app(engine)) as client:
         yield client
@@ -123,31 +123,31 @@ def client() -> Iterator[TestClient]:
 
 
 def test_vietnamese_is_the_default(client: TestClient) -> None:
-    response = client.get("/officer/people", headers={"Accept-Language": "en-US,en;q=0.9"})
+    response = client.get("/signin", headers={"Accept-Language": "en-US,en;q=0.9"})
     assert '<html lang="vi">' in response.text
-    assert "Tra cứu người tham gia" in response.text
+    assert '<h1 id="signin-title">Đăng nhập</h1>' in response.text
     assert LANG_COOKIE not in response.cookies
 
 
 def test_english_is_chosen_with_lang_and_remembered(client: TestClient) -> None:
-    response = client.get("/officer/people", params={"lang": "en"})
+    response = client.get("/signin", params={"lang": "en"})
     assert '<html lang="en">' in response.text
-    assert "<h1>Find a person</h1>" in response.text
+    assert '<h1 id="signin-title">Sign in</h1>' in response.text
     assert response.cookies.get(LANG_COOKIE) == "en"
     assert "HttpOnly" in response.headers["set-cookie"]
 
-    remembered = client.get("/officer/people")
+    remembered = client.get("/signin")
     assert '<html lang="en">' in remembered.text
     assert "set-cookie" not in remembered.headers
 
-    back = client.get("/officer/people", params={"lang": "vi"})
+    back = client.get("/signin", params={"lang": "vi"})
     assert '<html lang="vi">' in back.text
     assert back.cookies.get(LANG_COOKIE) == "vi"
-    assert '<html lang="vi">' in client.get("/officer/people").text
+    assert '<html lang="vi">' in client.get("/signin").text
 
 
 def test_an_unknown_language_falls_back_to_vietnamese(client: TestClient) -> None:
-    response = client.get("/officer/people", params={"lang": "fr"})
+    response = client.get("/signin", params={"lang": "fr"})
     assert '<html lang="vi">' in response.text
     assert "set-cookie" not in response.headers
 
