@@ -1,8 +1,11 @@
 """The ``lump_sum_withdrawal`` regime of the quote contract: the one-time SI withdrawal.
 
 ``as_of`` is the day the claim is received (and decided); ``person`` is required (the
-retirement age ground); ``history`` the compulsory contribution periods. Only the grounds
-the record shows are decided (see :mod:`ansinh.rules.lump_sum_withdrawal`).
+retirement age ground); ``history`` the contribution periods: compulsory (employer-set pay
+or the State pay scale) and voluntary; ``support_group`` (``poor``, ``near_poor``,
+``ethnic_minority``, ``other``) is required when voluntary months fall in the years of State
+support, which the withdrawal excludes. Only the grounds the record shows are decided (see
+:mod:`ansinh.rules.lump_sum_withdrawal`).
 """
 
 from __future__ import annotations
@@ -21,5 +24,6 @@ def answer(case: QuoteCase) -> QuoteResult:
         raise InvalidInput("the person (sex and birth date) is needed for a withdrawal", code="person.missing",
                            field="person", rule="the retirement age depends on sex and birth date")
     result = compute(WithdrawalCase(as_of=case.as_of, sex=case.person.sex, birth_date=case.person.birth_date,
-                                    history=salary_periods(case)), default_parameters())
+                                    history=salary_periods(case), support_group=case.support_group),
+                     default_parameters())
     return decided(case, result)

@@ -1,11 +1,14 @@
 """The ``pension`` regime of the quote contract: the monthly old-age pension on ``as_of``.
 
 ``as_of`` is the day of retirement; ``person`` is required (sex and birth date give the
-retirement age); ``history`` the contribution periods, whose ``hazardous`` flag counts towards
-the hazardous-jobs age; ``early_reason`` is ``none``, ``reduced_capacity`` or ``hazardous``.
+retirement age); ``history`` the contribution periods, compulsory (employer-set pay or the
+State pay scale, whose ``salary`` is the pay coefficient × the base salary of the month) and
+voluntary (the chosen income); the ``hazardous`` flag of compulsory periods counts towards
+the hazardous-jobs age; ``early_reason`` is ``none``, ``reduced_capacity`` (then
+``loss_percent``, the assessed loss of working capacity, is required) or ``hazardous``.
 Eligibility is decided first; the average revalued salary is computed only for an eligible
-worker (it needs the coefficient table of the year of grant). Errors name the period by its
-position in the case's ``history``.
+worker (it needs the coefficient tables of the year of grant). Errors name the period by
+its position in the case's ``history``.
 """
 
 from __future__ import annotations
@@ -41,16 +44,20 @@ def answer(case: QuoteCase) -> QuoteResult:
     params = default_parameters()
     periods = salary_periods(case)
     check_periods(periods, case.as_of)
+    compulsory = [p for p in periods if p.scheme == "compulsory"]
+    voluntary = [p for p in periods if p.scheme == "voluntary"]
     months = sum(months_between(p.start, p.end) for p in periods)
     hazardous = sum(months_between(p.start, p.end) for p, q in zip(periods, case.history, strict=True)
-                    if q.hazardous)
+                    if q.hazardous and p.scheme == "compulsory")
     reached = normal_retirement_age(params, case.person.sex, case.person.birth_date, case.as_of).reached
     after_age = sum(max(0, months_between(max(p.start, add_months(reached, 1)), p.end)) for p in periods
                     if p.end > reached)
     pension_case = PensionCase(
         as_of=case.as_of, sex=case.person.sex, birth_date=case.person.birth_date, months=months,
         average_salary=Fraction(0), early_reason=case.early_reason or "none", hazardous_months=hazardous,
-        first_month=month_start(periods[0].start), months_after_age=after_age,
+        first_month=month_start(compulsory[0].start) if compulsory else None, months_after_age=after_age,
+        compulsory_months=sum(months_between(p.start, p.end) for p in compulsory),
+        first_voluntary_month=month_start(voluntary[0].start) if voluntary else None, loss_percent=case.loss_percent,
     )
     result = compute(pension_case, params)
     salary_lines: list[Line] = []

@@ -1,27 +1,46 @@
-"""The monthly old-age pension of compulsory SI: eligibility, rate, early reduction, lump sum, minimum.
+"""The monthly old-age pension: eligibility, rate, early reduction, lump sum, minimum.
 
 Law on SI 58/2014/QH13 (retirements to 2025-06-30) and 41/2024/QH15 (from 2025-07-01); the
 law of the retirement date (``as_of``) applies, read from dated parameters:
 
-- age: the normal retirement age (:mod:`ansinh.rules.retirement_age`), or
-  ``si.retirement_age.early.hazardous_years_below`` years lower with at least
-  ``si.retirement_age.early.hazardous_min_years`` years in hazardous jobs, or
-  ``si.pension.early.reduced_capacity_years_below`` years lower on reduced working capacity;
-  ages are compared in months (the worker is of age from the month it is reached);
-- years: eligibility counts whole years (12 full months, Law 41 art. 5(6));
-  ``si.pension.eligibility.min_years`` (``min_years_reduced_capacity`` on reduced capacity);
+- which rules: a career with voluntary months takes the compulsory rules with at least
+  ``si.pension.mixed.compulsory_min_years`` whole compulsory years
+  (``compulsory_min_years_reduced_capacity`` for an early pension on reduced capacity),
+  otherwise the voluntary rules (Law 58 art. 71, Law 41 art. 111): the normal age only,
+  ``si.pension.voluntary.min_years`` of all SI, the same rate and lump sum
+  (``si.pension.voluntary.rates_as_compulsory``) and no minimum pension. Time counts in
+  total, compulsory and voluntary (Decree 158 art. 17(1));
+- age: the normal retirement age (:mod:`ansinh.rules.retirement_age`); with
+  ``early_reason`` hazardous and at least ``si.retirement_age.early.hazardous_min_years``
+  years in hazardous jobs, ``hazardous_years_below`` years lower; on reduced working
+  capacity (``loss_percent``) below the reference age (the normal age, or the hazardous
+  age with those years: Decree 158 art. 13(2)), ``si.pension.early.reduced_capacity_years_below``
+  years below the normal age from a loss of ``reduced_capacity_min_loss``, and
+  ``severe_capacity_years_below`` from ``severe_capacity_min_loss``. The pension at any
+  age for ``especially_hazardous_min_years`` in especially heavy jobs (Law 58 art.
+  55(1)(c), Law 41 art. 65(1)(c)) needs to know which jobs were especially heavy, which the
+  quote's hazardous flag does not say: a case that only that rule could grant is refused
+  (``pension.especially_hazardous_not_decided``). From 2025-07-01 a person who joined
+  voluntary SI before ``si.pension.voluntary.transitional.joined_before`` with
+  ``transitional.min_years`` of voluntary SI may retire at the transitional ages (Law 41
+  art. 141(9), Decree 158 art. 17(2)). Ages are compared in months (the worker is of age
+  from the month it is reached);
+- years: eligibility counts whole years (12 full months); ``si.pension.eligibility.min_years``
+  (``min_years_reduced_capacity`` for the early pension on reduced capacity);
 - the rate counts odd months 1-6 as half a year and 7-11 as a full year (art. 5(6)); women
   ``base + female.step × (Y − female.base_years)``; men the same with the men's parameters when
   ``Y ≥ male.base_years``, else ``male_short.base + male_short.step × (Y − male_short.base_years)``;
-  at most ``rate.max``; then, on reduced capacity, ``early.reduction_per_year`` for each whole
-  year before the reference age and ``early.reduction_half_year`` for 6-11 odd months;
+  at most ``rate.max``; then, for an early pension on reduced capacity,
+  ``early.reduction_per_year`` for each whole year before the reference age and
+  ``early.reduction_half_year`` for odd months as ``early.half_year_rule`` says (6 months is
+  the law's threshold in both versions);
 - the lump sum on retirement: ``lump_sum.per_year × AS`` for each (rounded) year above the
   years that give the maximum rate (``base_years + (max − base) / step``), or
   ``lump_sum.per_year_after_age`` months of AS for such years contributed after reaching the
   retirement age, where that rule is in force;
-- the minimum pension: the base salary (the reference level) for a pensioner with at least
-  ``minimum.min_years`` whole years who joined SI before ``minimum.joined_before`` where that
-  condition is in force.
+- the minimum pension (compulsory rules only): the base salary (the reference level) for a
+  pensioner with at least ``minimum.min_years`` whole compulsory years who joined SI before
+  ``minimum.joined_before`` where that condition is in force.
 
 The monthly pension and the lump sum are each rounded once, half up, to the đồng.
 """
@@ -32,26 +51,29 @@ import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from ansinh.core.errors import InvalidInput, ParameterNotInForce
+from ansinh.core.errors import ParameterNotInForce
 from ansinh.core.periods import add_months, format_month, month_start
 from ansinh.law.params import ParameterSet
 from ansinh.rules.contribution_law import BASE_SALARY_KEY, rate
 from ansinh.rules.explain import Line, Reason, basis, dong, percent
 from ansinh.rules.money import round_half_up
-from ansinh.rules.retirement_age import Sex, format_age, normal_retirement_age
+from ansinh.rules.pension_ages import (
+    EARLY_REASONS,
+    HALF_RULE_KEY,
+    MIN_YEARS_KEY,
+    MIN_YEARS_REDUCED_KEY,
+    REDUCTION_YEAR_KEY,
+    Ages,
+    PensionCase,
+    pension_ages,
+)
+from ansinh.rules.retirement_age import Sex, format_age
 
-EARLY_REASONS = ("none", "reduced_capacity", "hazardous")
-MIN_YEARS_KEY = "si.pension.eligibility.min_years"
-MIN_YEARS_REDUCED_KEY = "si.pension.eligibility.min_years_reduced_capacity"
-HAZARD_BELOW_KEY = "si.retirement_age.early.hazardous_years_below"
-HAZARD_MIN_YEARS_KEY = "si.retirement_age.early.hazardous_min_years"
-REDUCED_BELOW_KEY = "si.pension.early.reduced_capacity_years_below"
 BASE_KEY = "si.pension.rate.base"
 MAX_KEY = "si.pension.rate.max"
 SHORT_BASE_KEY = "si.pension.rate.male_short.base"
 SHORT_YEARS_KEY = "si.pension.rate.male_short.base_years"
 SHORT_STEP_KEY = "si.pension.rate.male_short.step"
-REDUCTION_YEAR_KEY = "si.pension.early.reduction_per_year"
 REDUCTION_HALF_KEY = "si.pension.early.reduction_half_year"
 LUMP_KEY = "si.pension.lump_sum.per_year"
 LUMP_AFTER_AGE_KEY = "si.pension.lump_sum.per_year_after_age"
@@ -62,28 +84,6 @@ ODD_MONTHS_BASIS = "Law on Social Insurance 41/2024/QH15, art. 5(6) (odd months 
 
 def _rate_key(sex: Sex, name: str) -> str:
     return f"si.pension.rate.{sex}.{name}"
-
-
-@dataclass(frozen=True)
-class PensionCase:
-    """A retirement on ``as_of``: the worker, the compulsory months and the average salary.
-
-    ``months`` are the compulsory SI contribution months; ``average_salary`` the revalued
-    average (:mod:`ansinh.rules.pension_salary`), exact; ``hazardous_months`` the months in
-    heavy, hazardous or dangerous jobs; ``first_month`` the first contribution month (for the
-    minimum pension's joining date); ``months_after_age`` the months contributed after the
-    month the normal retirement age was reached.
-    """
-
-    as_of: dt.date
-    sex: Sex
-    birth_date: dt.date
-    months: int
-    average_salary: Fraction
-    early_reason: str = "none"
-    hazardous_months: int = 0
-    first_month: dt.date | None = None
-    months_after_age: int = 0
 
 
 @dataclass
@@ -127,53 +127,6 @@ def _in_force(params: ParameterSet, key: str, day: dt.date) -> str | None:
         return None
 
 
-def _check(case: PensionCase) -> None:
-    if case.early_reason not in EARLY_REASONS:
-        raise InvalidInput(f"early_reason {case.early_reason!r} is not one of {', '.join(EARLY_REASONS)}",
-                           code="early_reason.invalid", field="early_reason",
-                           rule="early_reason is none, reduced_capacity or hazardous")
-    if case.months < 0:
-        raise InvalidInput("months of contribution cannot be negative", code="months.negative", field="history",
-                           rule="contribution months are zero or more")
-    if case.average_salary < 0:
-        raise InvalidInput("the average salary cannot be negative", code="salary.negative", field="history",
-                           rule="salaries are whole đồng, zero or more")
-    if not 0 <= case.hazardous_months <= case.months:
-        raise InvalidInput("hazardous months must be between 0 and the months contributed",
-                           code="hazardous.invalid", field="history", rule="hazardous months are part of the career")
-
-
-def _age_lines(params: ParameterSet, case: PensionCase) -> tuple[int, int, int, list[Line], list[Reason]]:
-    """(normal age, lowest age allowed, reference age for the reduction, lines, reasons)."""
-    day = case.as_of
-    normal = normal_retirement_age(params, case.sex, case.birth_date, day)
-    lines = [Line("Normal retirement age", "Tuổi nghỉ hưu trong điều kiện lao động bình thường",
-                  f"{format_age(normal.months)}, reached in {format_month(normal.reached)}", normal.basis)]
-    reasons: list[Reason] = []
-    lowest = reference = normal.months
-    hazard_years = int(params.value_at(HAZARD_MIN_YEARS_KEY, day))
-    hazardous = case.hazardous_months // 12 >= hazard_years
-    hazard_below = int(params.value_at(HAZARD_BELOW_KEY, day)) * 12
-    if case.early_reason == "hazardous":
-        if not hazardous:
-            reasons.append(Reason("too_few_hazardous_years",
-                                  f"{_years_text(case.hazardous_months)} in hazardous jobs; at least {hazard_years}"
-                                  " years are needed to retire earlier"))
-        else:
-            lowest = reference = normal.months - hazard_below
-            lines.append(Line("Retirement age, hazardous jobs", "Tuổi nghỉ hưu, nghề nặng nhọc, độc hại",
-                              f"{format_age(lowest)} ({_years_text(case.hazardous_months)} in hazardous jobs)",
-                              basis(params, HAZARD_BELOW_KEY, day)))
-    elif case.early_reason == "reduced_capacity":
-        if hazardous:
-            reference = normal.months - hazard_below
-        lowest = reference - int(params.value_at(REDUCED_BELOW_KEY, day)) * 12
-        lines.append(Line("Earliest age, reduced working capacity", "Tuổi thấp nhất khi suy giảm khả năng lao động",
-                          f"{format_age(lowest)} (reference age {format_age(reference)}; 61 % to under 81 % loss"
-                          " taken as given)", basis(params, REDUCED_BELOW_KEY, day)))
-    return normal.months, lowest, reference, lines, reasons
-
-
 def _rate(params: ParameterSet, case: PensionCase, years: Fraction) -> tuple[Fraction, Fraction, Line]:
     """(rate before the cap, years that give the maximum rate or 0, line)."""
     day = case.as_of
@@ -198,6 +151,27 @@ def _rate(params: ParameterSet, case: PensionCase, years: Fraction) -> tuple[Fra
                                 (BASE_KEY, _rate_key(case.sex, "base_years"), _rate_key(case.sex, "step")))))
 
 
+def _reduction(params: ParameterSet, day: dt.date, early: int, age: int) -> tuple[Fraction, Line]:
+    """The rate taken off for retiring ``early`` months before the reference age, at ``age`` months."""
+    years, odd = divmod(early, 12)
+    per_year, half = rate(params, REDUCTION_YEAR_KEY, day), rate(params, REDUCTION_HALF_KEY, day)
+    rule = params.value_at(HALF_RULE_KEY, day)
+    if rule == "early_remainder":  # Law 41 art. 66(3): 6 to 11 odd months before the age take off half
+        halved, why = odd >= 6, f"{odd} odd months before the reference age"
+    elif rule == "age_odd_months":  # Law 58 art. 56(3): an age with 1 to 6 odd months takes off half
+        halved, why = odd > 0 and 1 <= age % 12 <= 6, f"the age has {age % 12} odd months"
+    else:
+        raise ParameterNotInForce(f"{HALF_RULE_KEY} {rule!r} is not a rule this calculator knows",
+                                  code="law.parameter_not_in_force", field="as_of", rule="age_odd_months or"
+                                  " early_remainder")
+    reduction = per_year * years + (half if halved else 0)
+    return reduction, Line(
+        "Early-retirement reduction", "Giảm tỷ lệ hưởng do nghỉ hưu trước tuổi",
+        f"{years} years {odd} months before the reference age: {percent(per_year)} × {years}"
+        f" + {percent(half) if halved else '0 %'} ({why}) = {percent(reduction)}",
+        f"{basis(params, REDUCTION_YEAR_KEY, day)}; {basis(params, HALF_RULE_KEY, day)}")
+
+
 def _lump_sum(params: ParameterSet, case: PensionCase, extra: Fraction, average: Fraction) -> tuple[int, Line]:
     day = case.as_of
     per_year = rate(params, LUMP_KEY, day)
@@ -216,10 +190,11 @@ def _lump_sum(params: ParameterSet, case: PensionCase, extra: Fraction, average:
 
 
 def _minimum(params: ParameterSet, case: PensionCase, monthly: int) -> tuple[int, Line | None]:
+    """The pension raised to the base salary where the compulsory rules give a minimum."""
     day = case.as_of
     needed = int(params.value_at(MINIMUM_YEARS_KEY, day))
     joined_before = _in_force(params, MINIMUM_JOINED_KEY, day)
-    if case.months // 12 < needed:
+    if case.compulsory // 12 < needed:
         return monthly, None
     if joined_before is not None and (
             case.first_month is None or case.first_month >= dt.date.fromisoformat(joined_before)):
@@ -233,64 +208,64 @@ def _minimum(params: ParameterSet, case: PensionCase, monthly: int) -> tuple[int
                        f"{basis(params, MINIMUM_YEARS_KEY, day)}; {basis(params, BASE_SALARY_KEY, day)}")
 
 
+def _eligibility(params: ParameterSet, case: PensionCase, ages: Ages) -> tuple[list[Line], list[Reason]]:
+    """The lines and reasons of the age and years conditions."""
+    day = case.as_of
+    lines, reasons = list(ages.lines), list(ages.reasons)
+    birth_month = month_start(case.birth_date)
+    if ages.age < ages.lowest:
+        reasons.append(Reason("too_young", f"aged {format_age(ages.age)} in {format_month(month_start(day))};"
+                                           f" the pension needs {format_age(ages.lowest)}, reached in"
+                                           f" {format_month(add_months(birth_month, ages.lowest))}"))
+    needed = int(params.value_at(ages.years_key, day))
+    counted = ages.years_months
+    lines.append(Line("Contribution years (eligibility)", "Thời gian đóng BHXH (điều kiện)",
+                      f"{_years_text(counted)}: {counted // 12} whole years, at least {needed} needed",
+                      basis(params, ages.years_key, day)))
+    if counted // 12 < needed:
+        reasons.append(Reason("too_few_years", f"{_years_text(counted)} of SI; at least {needed} whole years"
+                                               " are needed"))
+    return lines, reasons
+
+
 def compute(case: PensionCase, params: ParameterSet) -> PensionResult:
     """The monthly pension of a worker retiring on ``case.as_of``."""
-    _check(case)
     day = case.as_of
     average = case.average_salary
     average_shown = round_half_up(average)
-    normal, lowest, reference, lines, reasons = _age_lines(params, case)
-    birth_month = month_start(case.birth_date)
-    age = (day.year - birth_month.year) * 12 + day.month - birth_month.month
-    if age < lowest:
-        reasons.append(Reason("too_young", f"aged {format_age(age)} in {format_month(month_start(day))};"
-                                           f" the pension needs {format_age(lowest)}, reached in"
-                                           f" {format_month(add_months(birth_month, lowest))}"))
-    needed_key = MIN_YEARS_REDUCED_KEY if case.early_reason == "reduced_capacity" else MIN_YEARS_KEY
-    needed = int(params.value_at(needed_key, day))
-    lines.append(Line("Contribution years (eligibility)", "Thời gian đóng BHXH (điều kiện)",
-                      f"{_years_text(case.months)}: {case.months // 12} whole years, at least {needed} needed",
-                      basis(params, needed_key, day)))
-    if case.months // 12 < needed:
-        reasons.append(Reason("too_few_years", f"{_years_text(case.months)} of compulsory SI;"
-                                               f" at least {needed} whole years are needed"))
+    ages = pension_ages(params, case)
+    lines, reasons = _eligibility(params, case, ages)
     years_counted = format_age(case.months)
     if reasons:
-        return PensionResult(False, reasons, format_age(normal), years_counted, Fraction(0), average_shown, 0, 0,
+        return PensionResult(False, reasons, format_age(ages.normal), years_counted, Fraction(0), average_shown, 0, 0,
                              lines)
     years = benefit_years(case.months)
     lines.append(Line("Contribution years counted for the rate", "Số năm đóng tính tỷ lệ hưởng",
                       f"{_years_text(case.months)} → {years} years", ODD_MONTHS_BASIS))
     uncapped, full_years, rate_line = _rate(params, case, years)
     lines.append(rate_line)
-    maximum = rate(params, MAX_KEY, day)
-    pension_rate = min(uncapped, maximum)
-    if case.early_reason == "reduced_capacity" and age < reference:
-        early_years, early_months = divmod(reference - age, 12)
-        per_year, half = rate(params, REDUCTION_YEAR_KEY, day), rate(params, REDUCTION_HALF_KEY, day)
-        reduction = per_year * early_years + (half if early_months >= 6 else 0)
+    pension_rate = min(uncapped, rate(params, MAX_KEY, day))
+    if ages.reference is not None and ages.age < ages.reference:
+        reduction, reduction_line = _reduction(params, day, ages.reference - ages.age, ages.age)
         pension_rate = max(pension_rate - reduction, Fraction(0))
-        lines.append(Line("Early-retirement reduction", "Giảm tỷ lệ hưởng do nghỉ hưu trước tuổi",
-                          f"{early_years} years {early_months} months before {format_age(reference)}:"
-                          f" {percent(per_year)} × {early_years}"
-                          f" + {percent(half) if early_months >= 6 else '0 % (under 6 months)'}"
-                          f" = {percent(reduction)}; rate {percent(pension_rate)}",
-                          f"{basis(params, REDUCTION_YEAR_KEY, day)}"))
+        lines.append(reduction_line)
     lines.append(Line("Average monthly salary", "Mức bình quân tiền lương tháng đóng BHXH", dong(average_shown),
                       "revalued average (see the salary lines)"))
     monthly = round_half_up(pension_rate * average)
     lines.append(Line("Monthly pension", "Mức lương hưu hằng tháng",
                       f"{percent(pension_rate)} × {dong(average_shown)} = {dong(monthly)} (rounded once, half up)",
                       basis(params, MAX_KEY, day)))
-    monthly, minimum_line = _minimum(params, case, monthly)
-    if minimum_line is not None:
-        lines.append(minimum_line)
+    if ages.compulsory_rules:
+        monthly, minimum_line = _minimum(params, case, monthly)
+        if minimum_line is not None:
+            lines.append(minimum_line)
     lump = 0
     if full_years and years > full_years:
         lump, lump_line = _lump_sum(params, case, years - full_years, average)
         lines.append(lump_line)
-    return PensionResult(True, [], format_age(normal), years_counted, pension_rate, average_shown, monthly, lump,
+    return PensionResult(True, [], format_age(ages.normal), years_counted, pension_rate, average_shown, monthly, lump,
                          lines)
 
 
-__all__ = ["EARLY_REASONS", "PensionCase", "PensionResult", "Reason", "benefit_years", "compute"]
+__all__ = ["EARLY_REASONS", "MIN_YEARS_KEY", "MIN_YEARS_REDUCED_KEY", "PensionCase", "PensionResult", "Reason",
+           "benefit_years", "compute"]

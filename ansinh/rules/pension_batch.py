@@ -2,10 +2,14 @@
 
 ``retirees`` has one row per person: ``person_id``, ``sex`` ("male"/"female"),
 ``birth_date``, ``as_of`` (the day of retirement) and optionally ``early_reason`` ("none"
-when absent). ``periods`` has the compulsory contribution periods: ``person_id``, ``start``
-and ``end`` (any day of the first and last month, inclusive), ``salary`` (integer đồng) and
-optionally ``scheme`` ("compulsory"), ``sector`` ("enterprise") and ``hazardous`` (false).
-State pay-scale and voluntary periods are refused with ``InvalidInput``, as the scalar does.
+when absent) and ``loss_percent`` (the loss of working capacity, required with
+``reduced_capacity``). ``periods`` has the compulsory contribution periods: ``person_id``,
+``start`` and ``end`` (any day of the first and last month, inclusive), ``salary`` (integer
+đồng) and optionally ``scheme`` ("compulsory"), ``sector`` ("enterprise") and ``hazardous``
+(false). The batch averages employer-set compulsory pay only: State pay-scale periods (last
+years, revalued by the base salary) and voluntary periods (their own table, the voluntary
+rules) are refused with ``InvalidInput`` naming the row; the scalar quote
+(:mod:`ansinh.quote.pension`) answers them.
 
 The result has one row per retiree: ``person_id``, ``eligible``, ``years_counted`` (months),
 ``rate_numerator``/``rate_denominator`` (the exact rate), ``average_salary`` (rounded half up,
@@ -17,9 +21,9 @@ year, no per-month rows), the revaluation coefficients of :func:`coefficient` lo
 per distinct (contribution year, retirement day) and joined, and the exact average as an
 integer fraction (Int128). The rest depends on a few values per person, so it is decided by
 the scalar once per distinct combination of what it reads: eligibility and rate by
-:func:`ansinh.rules.pension.compute` per (retirement day, sex, months, early reason,
-hazardous months, whether the normal age is reached; the birth month itself only with an
-early reason), the minimum pension by its helper per (day, months, first month), the years
+:func:`ansinh.rules.pension.compute` per (retirement day, sex, months, early reason, loss of
+capacity, hazardous months, whether the normal age is reached; the birth month itself only
+with an early reason), the minimum pension by its helper per (day, months, first month), the years
 above the maximum rate with the rate, and the lump-sum multiple per (day, those years, months
 after the age). The amounts are then rounded half up in columns, ``(2a + b) // (2b)`` for
 ``a / b``. The retirement age depends on the birth month only (the worker is of age from the
@@ -55,11 +59,11 @@ from ansinh.rules.retirement_age import Sex, normal_retirement_age
 from ansinh.rules.unemployment_batch import check_periods_frame, months_between_expr
 
 RETIREE_SCHEMA = {"person_id": pl.Int64, "sex": pl.Utf8, "birth_date": pl.Date, "as_of": pl.Date,
-                  "early_reason": pl.Utf8}
+                  "early_reason": pl.Utf8, "loss_percent": pl.Int64}
 PERIOD_SCHEMA = {"person_id": pl.Int64, "start": pl.Date, "end": pl.Date, "salary": pl.Int64, "scheme": pl.Utf8,
                  "sector": pl.Utf8, "hazardous": pl.Boolean}
 PERIOD_DEFAULTS = {"scheme": "compulsory", "sector": "enterprise", "hazardous": False}
-DECISION_KEYS = ["as_of", "sex", "early_reason", "hazardous_months", "months", "of_age", "birth_key"]
+DECISION_KEYS = ["as_of", "sex", "early_reason", "loss_percent", "hazardous_months", "months", "of_age", "birth_key"]
 MINIMUM_KEYS = ["as_of", "months", "first_month"]
 LUMP_KEYS = ["as_of", "extra_p", "extra_q", "months_after_age"]
 OUTPUT_SCHEMA = {"person_id": pl.Int64, "eligible": pl.Boolean, "years_counted": pl.Int64,
@@ -82,6 +86,8 @@ def _refuse(frame: pl.DataFrame, condition: pl.Expr, error: InvalidInput, where:
 def _prepare(periods: pl.DataFrame, retirees: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     if "early_reason" not in retirees.columns:
         retirees = retirees.with_columns(early_reason=pl.lit("none"))
+    if "loss_percent" not in retirees.columns:
+        retirees = retirees.with_columns(loss_percent=pl.lit(None, dtype=pl.Int64))
     retirees = retirees.select(RETIREE_SCHEMA.keys()).cast(RETIREE_SCHEMA).with_row_index("_row")  # type: ignore[arg-type]
     if retirees["person_id"].is_duplicated().any():
         raise InvalidInput("a person retires more than once in the run", code="retirees.duplicate",
@@ -91,6 +97,12 @@ def _prepare(periods: pl.DataFrame, retirees: pl.DataFrame) -> tuple[pl.DataFram
     _refuse(retirees, pl.col("birth_date") > pl.col("as_of"), InvalidInput(
         "born after the retirement day", code="birth_date.future", field="birth_date",
         rule="a worker is born before the case arises"), "retirees")
+    _refuse(retirees, (pl.col("early_reason") == "reduced_capacity") & pl.col("loss_percent").is_null(), InvalidInput(
+        "loss_percent is required for an early pension on reduced working capacity", code="quote.missing_field",
+        field="loss_percent", rule="the early pension depends on the assessed loss of working capacity"), "retirees")
+    _refuse(retirees, ~pl.col("loss_percent").is_between(0, 100), InvalidInput(
+        "loss_percent is not 0 to 100", code="loss_percent.invalid", field="loss_percent",
+        rule="the loss of working capacity is a whole percentage, 0 to 100"), "retirees")
     periods = periods.with_columns(
         pl.lit(value).alias(name) for name, value in PERIOD_DEFAULTS.items() if name not in periods.columns)
     periods = periods.select(PERIOD_SCHEMA.keys()).cast(PERIOD_SCHEMA).with_row_index("_row")  # type: ignore[arg-type]
@@ -98,14 +110,14 @@ def _prepare(periods: pl.DataFrame, retirees: pl.DataFrame) -> tuple[pl.DataFram
     _refuse(retirees.join(periods, on="person_id", how="anti"), pl.lit(value=True), InvalidInput(
         "no contribution periods given", code="history.empty", field="history",
         rule="an average salary needs at least one contribution month"), "retirees")
-    _refuse(periods, pl.col("sector") == "state", InvalidInput(
-        "salaries on the State pay scale are not supported: their revaluation by the reference level"
-        " and the last-years average (Law 41/2024 arts. 72(1), 73(1)(a)) are not modelled",
-        code="sector.state_not_supported", field="sector", rule="only salaries set by the employer are averaged"),
-        "periods")
+    _refuse(periods, pl.col("sector") != "enterprise", InvalidInput(
+        "the batch does not average salaries on the State pay scale (the last years, revalued by the base salary,"
+        " Law 41/2024 arts. 72(1), 73(1)(a)); the scalar quote does", code="sector.state_not_supported",
+        field="sector", rule="the batch averages salaries set by the employer only"), "periods")
     _refuse(periods, pl.col("scheme") != "compulsory", InvalidInput(
-        "voluntary SI periods are not supported by the pension average", code="scheme.voluntary_not_supported",
-        field="scheme", rule="only compulsory SI periods are averaged"), "periods")
+        "the batch does not average voluntary SI incomes nor apply the voluntary rules; the scalar quote does",
+        code="scheme.voluntary_not_supported", field="scheme", rule="the batch averages compulsory SI periods only"),
+        "periods")
     periods = periods.with_columns(pl.col("start").dt.month_start(), pl.col("end").dt.month_start())
     periods = check_periods_frame(periods, retirees.select("person_id", "as_of"), event_name="the retirement")
     return periods, retirees
@@ -145,7 +157,7 @@ def _case(values: dict[str, Any]) -> PensionCase:
         as_of=values["as_of"], sex=_sex(values["sex"]), birth_date=values["birth_month"], months=values["months"],
         average_salary=Fraction(0), early_reason=values.get("early_reason", "none"),
         hazardous_months=values.get("hazardous_months", 0), first_month=values.get("first_month"),
-        months_after_age=values.get("months_after_age", 0))
+        months_after_age=values.get("months_after_age", 0), loss_percent=values.get("loss_percent"))
 
 
 def _per_combination(frame: pl.DataFrame, keys: list[str], decide: Callable[[PensionCase], tuple[int, ...]],

@@ -104,8 +104,11 @@ def test_refused_input_names_the_field() -> None:
         quote({key: value for key, value in CASE.items() if key != "person"})
     assert error.value.field == "person"
     with pytest.raises(InvalidInput) as error:
-        quote({**CASE, "history": [{**CASE["history"][0], "sector": "state"}]})
-    assert (error.value.field, error.value.code) == ("history", "sector.state_not_supported")
+        quote({**CASE, "history": [{**CASE["history"][0], "sector": "state", "salary": 0}]})
+    assert (error.value.field, error.value.code) == ("history.0.salary", "sector.state_salary_not_positive")
+    with pytest.raises(InvalidInput) as error:
+        quote({**CASE, "early_reason": "reduced_capacity"})
+    assert (error.value.field, error.value.code) == ("loss_percent", "quote.missing_field")
     with pytest.raises(InvalidInput) as error:
         quote({**CASE, "history": [{**CASE["history"][0], "to": "2026-05"}]})
     assert error.value.field == "history.0.to"

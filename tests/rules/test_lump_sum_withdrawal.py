@@ -134,8 +134,8 @@ def test_quote_refuses_bad_input() -> None:
         answer(QuoteCase.model_validate({k: v for k, v in QUOTE.items() if k != "person"}))
     assert error.value.field == "person"
     with pytest.raises(InvalidInput) as error:
-        answer(QuoteCase.model_validate({**QUOTE, "history": [{**QUOTE["history"][0], "sector": "state"}]}))
-    assert (error.value.field, error.value.code) == ("history", "sector.state_not_supported")
+        answer(QuoteCase.model_validate({**QUOTE, "history": [{**QUOTE["history"][0], "scheme": "voluntary"}]}))
+    assert (error.value.field, error.value.code) == ("support_group", "quote.missing_field")
     with pytest.raises(InvalidInput) as error:
         answer(QuoteCase.model_validate({**QUOTE, "history": []}))
     assert error.value.field == "history"

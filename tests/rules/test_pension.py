@@ -58,7 +58,7 @@ def test_example_4_man_reduced_capacity_3_years_7_months_early() -> None:
     7 months early. 25 years: 45 % + 2 % × 5 = 55 %; reduction 3 × 2 % + 1 % (7 months ≥ 6) = 7 %;
     48 % × 10,000,000 = 4,800,000."""
     result = pension(25 * 12, 10_000_000, birth=dt.date(1968, 1, 10), day=dt.date(2026, 6, 15),
-                     early_reason="reduced_capacity")
+                     early_reason="reduced_capacity", loss_percent=65)
     assert result.eligible and result.rate == Fraction(48, 100)
     assert result.monthly == 4_800_000
 
@@ -67,11 +67,11 @@ def test_early_reduction_remainder_under_6_months_is_free() -> None:
     """Born 01/1968, on 2026-08-15 he is 703 months old, 3 years 5 months early: 55 % − 6 % = 49 %;
     on 2026-07-15, 702 months, 3 years 6 months early: 55 % − 7 % = 48 %."""
     result = pension(25 * 12, 10_000_000, birth=dt.date(1968, 1, 10), day=dt.date(2026, 8, 15),
-                     early_reason="reduced_capacity")
+                     early_reason="reduced_capacity", loss_percent=65)
     assert result.rate == Fraction(49, 100)
     # 3 years 6 months early (702 months, 2026-07): 55 % − 7 % = 48 %.
     result = pension(25 * 12, 10_000_000, birth=dt.date(1968, 1, 10), day=dt.date(2026, 7, 15),
-                     early_reason="reduced_capacity")
+                     early_reason="reduced_capacity", loss_percent=65)
     assert result.rate == Fraction(48, 100)
 
 
@@ -80,11 +80,13 @@ def test_reduced_capacity_needs_20_years_and_the_lowest_age() -> None:
     in 06/2027: on 2027-05-31 (683 months) too young, on 2027-06-01 eligible, 5 years early:
     55 % − 10 % = 45 %."""
     assert [r.code for r in pension(239, 10_000_000, birth=dt.date(1968, 1, 10), day=dt.date(2026, 6, 15),
-                                    early_reason="reduced_capacity").reasons] == ["too_few_years"]
+                                    early_reason="reduced_capacity", loss_percent=65).reasons] == ["too_few_years"]
     birth = dt.date(1970, 6, 20)
-    result = pension(300, 10_000_000, birth=birth, day=dt.date(2027, 5, 31), early_reason="reduced_capacity")
+    result = pension(300, 10_000_000, birth=birth, day=dt.date(2027, 5, 31), early_reason="reduced_capacity",
+                     loss_percent=65)
     assert [r.code for r in result.reasons] == ["too_young"]
-    result = pension(300, 10_000_000, birth=birth, day=dt.date(2027, 6, 1), early_reason="reduced_capacity")
+    result = pension(300, 10_000_000, birth=birth, day=dt.date(2027, 6, 1), early_reason="reduced_capacity",
+                     loss_percent=65)
     assert result.eligible and result.rate == Fraction(45, 100)
 
 
@@ -205,10 +207,10 @@ def test_average_salary_granted_2026_uses_the_2026_table() -> None:
     assert average == 9_480_000
 
 
-def test_no_table_for_2024_or_2027_grants() -> None:
-    """The tables cover benefits granted 2025-01-01 to 2026-12-31: the day before and the day after refuse."""
-    with pytest.raises(ParameterNotInForce):
-        average_salary(PARAMS, WORKED, dt.date(2024, 12, 31))
+def test_no_table_for_2027_grants() -> None:
+    """The tables end with benefits granted in 2026: 2026-12-31 is averaged, 2027-01-01 refused
+    rather than revalued with the 2026 table."""
+    assert average_salary(PARAMS, WORKED, dt.date(2026, 12, 31))[0] == 9_480_000
     with pytest.raises(ParameterNotInForce):
         average_salary(PARAMS, WORKED, dt.date(2027, 1, 1))
 
@@ -227,26 +229,38 @@ def test_before_1995_and_the_table_ends() -> None:
 
 
 def test_average_salary_refuses_what_it_cannot_average() -> None:
-    state = (SalaryPeriod(dt.date(2015, 1, 1), dt.date(2015, 12, 1), 5_000_000, sector="state"),)
-    with pytest.raises(InvalidInput) as error:
-        average_salary(PARAMS, state, dt.date(2025, 9, 1))
-    assert (error.value.field, error.value.code) == ("history", "sector.state_not_supported")
-    voluntary = (SalaryPeriod(dt.date(2015, 1, 1), dt.date(2015, 12, 1), 5_000_000, scheme="voluntary"),)
-    with pytest.raises(InvalidInput) as error:
-        average_salary(PARAMS, voluntary, dt.date(2025, 9, 1))
-    assert error.value.field == "history.0.scheme"
+    """A history is refused naming the period: months after the grant, no months at all, a
+    voluntary period on the State scale, a State salary of 0."""
     with pytest.raises(InvalidInput) as error:
         average_salary(PARAMS, WORKED, dt.date(2024, 11, 1))
     assert error.value.field == "history.2.to"
     with pytest.raises(InvalidInput) as error:
         average_salary(PARAMS, (), dt.date(2025, 9, 1))
     assert error.value.field == "history"
+    voluntary_state = (SalaryPeriod(dt.date(2015, 1, 1), dt.date(2015, 12, 1), 5_000_000, scheme="voluntary",
+                                    sector="state"),)
+    with pytest.raises(InvalidInput) as error:
+        average_salary(PARAMS, voluntary_state, dt.date(2025, 9, 1))
+    assert (error.value.field, error.value.code) == ("history.0.sector", "scheme.voluntary_not_state")
+    zero = (*WORKED[:2], SalaryPeriod(dt.date(2024, 1, 1), dt.date(2024, 12, 1), 0, sector="state"))
+    with pytest.raises(InvalidInput) as error:
+        average_salary(PARAMS, zero, dt.date(2025, 9, 1))
+    assert (error.value.field, error.value.code) == ("history.2.salary", "sector.state_salary_not_positive")
 
 
-def test_early_reduction_not_encoded_before_law_41() -> None:
-    """The old law's reduction (Decree 115/2015 art. 7) is [UNVERIFIED] in the fact sheet and not
-    encoded: a reduced-capacity pension on 2025-06-30 is refused, on 2025-07-01 computed."""
+def test_early_reduction_under_law_58_the_day_before_law_41() -> None:
+    """Born 01/1968, 25 years, 65 % loss. On 2025-06-30 (Law 58/2014, normal age 62y0m, the
+    reduced-capacity age 5 years lower, art. 55(1)(a) as amended) he is 689 months old, 4 years
+    7 months before 62y0m: art. 56(3) takes 2 % a year and 1 % for an age with 1 to 6 odd months
+    (his age 57y5m has 5): 8 % + 1 % = 9 %; 2025 men's base 20 years: 55 % − 9 % = 46 %. On
+    2025-07-01 (Law 41 art. 66(3)) 4 years 6 months early: 8 % + 1 % (6 odd months) = 9 % too:
+    46 %."""
     birth = dt.date(1968, 1, 10)
-    with pytest.raises(ParameterNotInForce):
-        pension(300, 10_000_000, birth=birth, day=dt.date(2025, 6, 30), early_reason="reduced_capacity")
-    assert pension(300, 10_000_000, birth=birth, day=dt.date(2025, 7, 1), early_reason="reduced_capacity").eligible
+    before = pension(300, 10_000_000, birth=birth, day=dt.date(2025, 6, 30), early_reason="reduced_capacity",
+                     loss_percent=65)
+    assert before.eligible and before.rate == Fraction(46, 100)
+    assert any("58/2014/QH13, art. 56(3)" in line.basis for line in before.explanation)
+    after = pension(300, 10_000_000, birth=birth, day=dt.date(2025, 7, 1), early_reason="reduced_capacity",
+                    loss_percent=65)
+    assert after.eligible and after.rate == Fraction(46, 100)
+    assert any("41/2024/QH15, art. 66(3)" in line.basis for line in after.explanation)

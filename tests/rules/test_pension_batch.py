@@ -22,7 +22,7 @@ from ansinh.rules.retirement_age import format_age
 PARAMS = default_parameters()
 D = dt.date
 Period = tuple[dt.date, dt.date, int, bool]  # first and last month, salary, hazardous
-Retiree = tuple[str, dt.date, dt.date, list[Period], str]  # sex, birth date, retirement day, periods, early reason
+Retiree = tuple[str, dt.date, dt.date, list[Period], str, int | None]  # sex, birth, day, periods, early reason, loss
 
 
 def frames(people: list[Retiree]) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -31,15 +31,17 @@ def frames(people: list[Retiree]) -> tuple[pl.DataFrame, pl.DataFrame]:
                                          "salary": pl.Int64, "hazardous": pl.Boolean}, orient="row")
     retirees = pl.DataFrame({"person_id": list(range(len(people))), "sex": [p[0] for p in people],
                              "birth_date": [p[1] for p in people], "as_of": [p[2] for p in people],
-                             "early_reason": [p[4] for p in people]})
+                             "early_reason": [p[4] for p in people], "loss_percent": [p[5] for p in people]},
+                            schema_overrides={"loss_percent": pl.Int64})
     return periods, retirees
 
 
 def scalar(person: Retiree) -> dict[str, Any]:
     """The published quote of one retiree, in the batch's terms."""
-    sex, birth, day, history, early_reason = person
+    sex, birth, day, history, early_reason, loss = person
     case = QuoteCase.model_validate({
         "regime": "pension", "as_of": day, "person": {"sex": sex, "birth_date": birth}, "early_reason": early_reason,
+        "loss_percent": loss,
         "history": [{"from": format_month(s), "to": format_month(e), "salary": salary, "hazardous": hazardous}
                     for s, e, salary, hazardous in history],
     })
@@ -72,17 +74,25 @@ def retiree(draw: st.DrawFn) -> Retiree:
         history.append((start, end, draw(st.integers(0, 150_000_000)), draw(st.booleans())))
         end = add_months(start, -draw(st.integers(1, 36)))
     early_reason = draw(st.sampled_from(["none", "none", "none", "hazardous", "reduced_capacity"]))
-    if early_reason == "reduced_capacity" and day < D(2025, 7, 1):  # that rule of Law 41 begins there
-        early_reason = "hazardous"
-    return sex, birth, day, history[::-1], early_reason
+    loss = draw(st.integers(50, 100)) if early_reason == "reduced_capacity" else draw(st.none() | st.integers(0, 100))
+    return sex, birth, day, history[::-1], early_reason, loss
 
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(retiree(), min_size=1, max_size=5))
 def test_batch_equals_scalar(people: list[Retiree]) -> None:
     """Every retiree of a random run gets the quote's eligibility, rate and amounts, to the đồng,
-    with and without an early-retirement reason."""
-    assert batch(people) == [scalar(person) for person in people]
+    with and without an early-retirement reason and with any loss of working capacity; a run
+    the quote refuses (an early pension only the especially-heavy-jobs rule could grant) the
+    batch refuses with the same code."""
+    try:
+        expected = [scalar(person) for person in people]
+    except InvalidInput as refused:
+        with pytest.raises(InvalidInput) as error:
+            batch(people)
+        assert error.value.code == refused.code
+        return
+    assert batch(people) == expected
 
 
 def test_worked_examples() -> None:
@@ -92,9 +102,10 @@ def test_worked_examples() -> None:
     10 years is not eligible and gets nothing."""
     career = [(D(1996, 1, 1), D(2026, 2, 1), 10_000_000, False)]
     people: list[Retiree] = [
-        ("male", D(1964, 1, 10), D(2026, 3, 15), career, "none"),
-        ("female", D(1968, 1, 10), D(2025, 11, 2), [(D(1995, 4, 1), D(2025, 10, 1), 10_000_000, False)], "none"),
-        ("male", D(1964, 1, 10), D(2026, 3, 15), [(D(2016, 1, 1), D(2025, 12, 1), 10_000_000, False)], "none"),
+        ("male", D(1964, 1, 10), D(2026, 3, 15), career, "none", None),
+        ("female", D(1968, 1, 10), D(2025, 11, 2), [(D(1995, 4, 1), D(2025, 10, 1), 10_000_000, False)], "none",
+         None),
+        ("male", D(1964, 1, 10), D(2026, 3, 15), [(D(2016, 1, 1), D(2025, 12, 1), 10_000_000, False)], "none", None),
     ]
     out = batch(people)
     assert out == [scalar(person) for person in people]
@@ -105,10 +116,38 @@ def test_worked_examples() -> None:
                       "monthly": 0, "lump_sum": 0}
 
 
-def test_state_pay_scale_is_refused() -> None:
-    """As in the scalar, State pay-scale periods are not averaged: the period is named."""
-    periods, retirees = frames([("male", D(1964, 1, 10), D(2026, 3, 15), [(D(2000, 1, 1), D(2025, 1, 1), 1, False)],
-                                 "none")])
+CAREER = [(D(2000, 1, 1), D(2025, 1, 1), 10_000_000, False)]
+
+
+def test_state_pay_scale_and_voluntary_periods_are_refused() -> None:
+    """The batch averages employer-set compulsory pay only: a State pay-scale or voluntary period
+    is refused, naming the row, where the scalar quote answers it (it averages the last years of
+    State pay, revalued by the base salary, and voluntary incomes by their own table)."""
+    periods, retirees = frames([("male", D(1964, 1, 10), D(2026, 3, 15), CAREER, "none", None)])
     with pytest.raises(InvalidInput) as error:
         compute_batch(periods.with_columns(sector=pl.lit("state")), retirees, PARAMS)
     assert (error.value.code, error.value.field) == ("sector.state_not_supported", "periods.0.sector")
+    with pytest.raises(InvalidInput) as error:
+        compute_batch(periods.with_columns(scheme=pl.lit("voluntary")), retirees, PARAMS)
+    assert (error.value.code, error.value.field) == ("scheme.voluntary_not_supported", "periods.0.scheme")
+    state = QuoteCase.model_validate({"regime": "pension", "as_of": "2026-03-15",
+                                      "person": {"sex": "male", "birth_date": "1964-01-10"},
+                                      "history": [{"from": "2005-01", "to": "2025-01", "salary": 10_000_000,
+                                                   "sector": "state"}]})
+    assert answer(state).eligible
+
+
+def test_reduced_capacity_needs_the_loss_of_capacity() -> None:
+    """A reduced-capacity retiree without loss_percent is refused naming the row; with 61 % the
+    batch gives the quote's reduced rate: born 1968-01-10, on 2026-06-15 he is 701 months old,
+    3 years 7 months before 62y0m; 25 years: 55 % − (3 × 2 % + 1 %) = 48 %."""
+    career = [(D(2001, 6, 1), D(2026, 5, 1), 10_000_000, False)]
+    periods, retirees = frames([("male", D(1968, 1, 10), D(2026, 6, 15), career, "reduced_capacity", None)])
+    with pytest.raises(InvalidInput) as error:
+        compute_batch(periods, retirees, PARAMS)
+    assert (error.value.code, error.value.field) == ("quote.missing_field", "retirees.0.loss_percent")
+    people: list[Retiree] = [("male", D(1968, 1, 10), D(2026, 6, 15), career, "reduced_capacity", 61),
+                             ("male", D(1968, 1, 10), D(2026, 6, 15), career, "reduced_capacity", 60)]
+    out = batch(people)
+    assert out == [scalar(person) for person in people]
+    assert (out[0]["eligible"], out[0]["rate_percent"], out[1]["eligible"]) == (True, 48.0, False)

@@ -69,11 +69,33 @@ def test_final_ages_hold_after_the_roadmap() -> None:
     assert normal_retirement_age(PARAMS, "male", dt.date(1990, 1, 1), DAY).reached == dt.date(2052, 1, 1)
 
 
-def test_roadmap_not_in_force_before_2021() -> None:
-    """The roadmap parameters start 2021-01-01: asked for 2020-12-31 they are not in force."""
+def test_law_58_ages_to_2020_12_31_then_the_roadmap() -> None:
+    """Law 58/2014 art. 54(1)(a): men 60, women 55, fixed. A man born 1961-01-10: on 2020-12-31
+    60y0m, reached 2021-01; on 2021-01-01 the roadmap gives 60y3m (the 2021 age), reached 2021-04.
+    A woman born 1966-01-10: 55y0m (2021-01) the day before, 55y4m (2021-05) the day of. A man
+    born 1960-12-10 reaches 60 in 12/2020 under both."""
+    man, woman = dt.date(1961, 1, 10), dt.date(1966, 1, 10)
+    before, after = dt.date(2020, 12, 31), dt.date(2021, 1, 1)
+    assert (format_age(normal_retirement_age(PARAMS, "male", man, before).months),
+            normal_retirement_age(PARAMS, "male", man, before).reached) == ("60y0m", dt.date(2021, 1, 1))
+    assert (format_age(normal_retirement_age(PARAMS, "male", man, after).months),
+            normal_retirement_age(PARAMS, "male", man, after).reached) == ("60y3m", dt.date(2021, 4, 1))
+    assert format_age(normal_retirement_age(PARAMS, "female", woman, before).months) == "55y0m"
+    assert format_age(normal_retirement_age(PARAMS, "female", woman, after).months) == "55y4m"
+    for day in (before, after):
+        assert normal_retirement_age(PARAMS, "male", dt.date(1960, 12, 10), day).reached == dt.date(2020, 12, 1)
+    assert "58/2014/QH13, art. 54(1)(a)" in normal_retirement_age(PARAMS, "male", man, before).basis
+
+
+def test_law_58_hazardous_ages_and_nothing_before_2016() -> None:
+    """Law 58/2014 art. 54(1)(b): 15 years of hazardous jobs, 5 years lower (55 / 50). Before the
+    Law (2016-01-01) no age is encoded: the day before raises rather than guesses."""
+    assert age_for_year(PARAMS, "female", 2018, dt.date(2018, 6, 1)) == 660
     with pytest.raises(ParameterNotInForce):
-        normal_retirement_age(PARAMS, "male", dt.date(1960, 1, 1), dt.date(2020, 12, 31))
-    assert normal_retirement_age(PARAMS, "male", dt.date(1960, 1, 1), dt.date(2021, 1, 1)).months == 720
+        normal_retirement_age(PARAMS, "male", dt.date(1955, 1, 1), dt.date(2015, 12, 31))
+    assert normal_retirement_age(PARAMS, "male", dt.date(1955, 1, 1), dt.date(2016, 1, 1)).months == 720
+    assert PARAMS.value_at("si.retirement_age.early.hazardous_years_below", dt.date(2016, 1, 1)) == 5
+    assert PARAMS.value_at("si.retirement_age.early.hazardous_min_years", dt.date(2020, 12, 31)) == 15
 
 
 def test_age_in_months() -> None:
