@@ -1,4 +1,9 @@
-"""The administrative map's verbs: load it, and read provinces and communes on a date.
+"""The organisation's verbs: the administrative map, the offices, their work and restructuring.
+
+The map's verbs are here; the offices' are in :mod:`~ansinh.org.directory` (reading),
+:mod:`~ansinh.org.work` (open work), :mod:`~ansinh.org.restructure` and
+:mod:`~ansinh.org.offices` (seeding), and are re-exported here so that other areas call
+``ansinh.org.service`` only.
 
 Every function takes the date it answers for (``on``), because the map changes: on
 2025-06-30 there were 63 provinces and on 2025-07-01 there were 34. Codes given by a caller
@@ -20,28 +25,69 @@ from ansinh.core.errors import InvalidInput, NotFound
 from ansinh.db.uow import UnitOfWork
 from ansinh.org import units as q
 from ansinh.org.admin_map import AdminMapSummary, load_admin_map
+from ansinh.org.directory import (
+    OfficeDetail,
+    OfficeInfo,
+    OfficeNode,
+    Responsibility,
+    get_office,
+    office_areas,
+    office_of_record_on,
+    office_tree,
+    offices_on,
+    resolve_office,
+    responsible_office,
+)
 from ansinh.org.models import AdminLevel, AdminSuccession
+from ansinh.org.offices import OfficesSummary, load_offices
+from ansinh.org.plan import Plan, read_plan_file, read_plan_text
 from ansinh.org.reference import CODE_WIDTH
+from ansinh.org.restructure import RestructureResult, restructure
 from ansinh.org.succession import walk
 from ansinh.org.units import CommuneInfo, UnitInfo, search_key
+from ansinh.org.work import WorkCount, WorkItemInfo, close_work, office_work, open_work, open_work_by_office
 
 __all__ = [
     "MAX_LIMIT",
     "AdminMapSummary",
     "CommuneInfo",
+    "OfficeDetail",
+    "OfficeInfo",
+    "OfficeNode",
+    "OfficesSummary",
+    "Plan",
     "ProvinceDetail",
+    "Responsibility",
+    "RestructureResult",
     "UnitInfo",
+    "WorkCount",
+    "WorkItemInfo",
+    "close_work",
     "commune_infos",
     "communes_frame",
     "get_commune",
+    "get_office",
     "get_province",
     "list_communes",
     "list_provinces",
     "load_admin_map",
+    "load_offices",
+    "office_areas",
+    "office_of_record_on",
+    "office_tree",
+    "office_work",
+    "offices_on",
+    "open_work",
+    "open_work_by_office",
     "province_crosswalk",
     "province_on",
+    "read_plan_file",
+    "read_plan_text",
     "resolve_commune",
+    "resolve_office",
     "resolve_province",
+    "responsible_office",
+    "restructure",
     "search_key",
     "successors",
 ]
