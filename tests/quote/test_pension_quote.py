@@ -1,4 +1,6 @@
-"""The ``pension`` regime of the quote contract, answered by its module directly."""
+"""The ``pension`` regime of the quote contract, answered by its module directly: employer-set,
+State pay-scale, voluntary and mixed careers, retirements under Law 58 and Law 41, early
+retirement by the loss of working capacity."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 import pytest
 
 from ansinh.core.errors import InvalidInput, ParameterNotInForce
+from ansinh.core.periods import add_months, format_month
 from ansinh.law import default_parameters
 from ansinh.quote.pension import answer, salary_periods
 from ansinh.quote.schemas import QuoteCase
@@ -120,3 +123,111 @@ def test_no_revaluation_table_for_2027() -> None:
             "history": [{"from": "2000-01", "to": "2028-03", "salary": 10_000_000}]}
     with pytest.raises(ParameterNotInForce):
         quote(case)
+
+
+def state(first: str, last: str, coefficient: str) -> list[dict[str, Any]]:
+    """State pay-scale history periods: salary = coefficient × the base salary of each month."""
+    params = default_parameters()
+    periods, month, end = [], dt.date.fromisoformat(first + "-01"), dt.date.fromisoformat(last + "-01")
+    while month <= end:
+        base, start = params.value_at("si.base_salary", month), month
+        while month <= end and params.value_at("si.base_salary", month) == base:
+            stop, month = month, add_months(month, 1)
+        periods.append({"from": format_month(start), "to": format_month(stop),
+                        "salary": int(Fraction(coefficient) * base), "sector": "state"})
+    return periods
+
+
+def test_state_career_begun_before_1995_retiring_under_law_58() -> None:
+    """Man born 1960-05-10 (60y0m, reached 05/2020 under Law 58 art. 54(1)(a)), State pay scale from
+    1990-01 (the months before 1994 are not averaged; their salary is a placeholder) at 4.65, from
+    2018 at 4.98, retiring 2020-06-01: the last 5 years average 288.57 / 60 × 1,490,000 = 7,166,155;
+    30 years 5 months → 30.5: 45 % for 18 years (men, 2020) + 2 % × 12.5 = 70 %; 70 % × 7,166,155 =
+    5,016,308.5 → 5,016,309."""
+    history = [{"from": "1990-01", "to": "1993-12", "salary": 500_000, "sector": "state"},
+               *state("1994-01", "2017-12", "4.65"), *state("2018-01", "2020-05", "4.98")]
+    case = {**CASE, "as_of": "2020-06-01", "person": {"sex": "male", "birth_date": "1960-05-10"}, "history": history}
+    amounts = quote(case)["amounts"]
+    assert (amounts["retirement_age"], amounts["years_counted"], amounts["rate_percent"]) == ("60y0m", "30y5m", 70.0)
+    assert (amounts["average_salary"], amounts["monthly"]) == (7_166_155, 5_016_309)
+
+
+def test_retiring_on_2020_12_31_and_on_2021_01_01() -> None:
+    """Man born 1960-11-20, State 12/1990-11/2020 at 4.98 (before 1994 a placeholder salary, not
+    averaged): 60y0m reached 11/2020 both days (before the roadmap); the last 5 years average
+    4.98 × 1,490,000 = 7,420,200 both days. Law 58 art. 56(2): men's base years 18
+    in 2020 (45 % + 2 % × 12 = 69 %: 5,119,938) and 19 in 2021 (67 %: 4,971,534)."""
+    case = {**CASE, "person": {"sex": "male", "birth_date": "1960-11-20"},
+            "history": [{"from": "1990-12", "to": "1993-12", "salary": 500_000, "sector": "state"},
+                        *state("1994-01", "2020-11", "4.98")]}
+    before = quote({**case, "as_of": "2020-12-31"})["amounts"]
+    after = quote({**case, "as_of": "2021-01-01"})["amounts"]
+    assert (before["retirement_age"], before["average_salary"], before["rate_percent"], before["monthly"]) == (
+        "60y0m", 7_420_200, 69.0, 5_119_938)
+    assert (after["retirement_age"], after["average_salary"], after["rate_percent"], after["monthly"]) == (
+        "60y0m", 7_420_200, 67.0, 4_971_534)
+
+
+def test_state_career_begun_2010_averaged_over_ten_years() -> None:
+    """Woman born 1969-05-15 (57y0m, reached 05/2026), State from 2010: 2.34, 3.00 from 2016, 3.33
+    from 2021 to 05/2026. The last 120 months: 381.45 / 120 × 2,340,000 = 7,438,275 on 2026-06-30,
+    × 2,530,000 = 8,042,237.5 on 2026-07-01; 16 years 5 months → 16.5: 45 % + 2 % × 1.5 = 48 %:
+    3,570,372 and 3,860,274 (3,860,274 = 0.48 × 8,042,237.5)."""
+    history = [*state("2010-01", "2015-12", "2.34"), *state("2016-01", "2020-12", "3.00"),
+               *state("2021-01", "2026-05", "3.33")]
+    case = {**CASE, "person": {"sex": "female", "birth_date": "1969-05-15"}, "history": history}
+    before = quote({**case, "as_of": "2026-06-30"})["amounts"]
+    after = quote({**case, "as_of": "2026-07-01"})["amounts"]
+    assert (before["average_salary"], before["monthly"]) == (7_438_275, 3_570_372)
+    assert (after["average_salary"], after["monthly"]) == (8_042_238, 3_860_274)
+
+
+def test_state_and_enterprise_career() -> None:
+    """Man born 1964-01-10 retiring 2026-03-15: employer-set 1998-2009 at 5,000,000 (2,472,000,000
+    revalued), then State 2010-2025 at 4.00 (9,360,000 × 192 months): AS 4,269,120,000 / 336;
+    28 years: 45 % + 2 % × 8 = 61 %."""
+    history = [{"from": "1998-01", "to": "2009-12", "salary": 5_000_000}, *state("2010-01", "2025-12", "4.00")]
+    amounts = quote({**CASE, "as_of": "2026-03-15", "person": {"sex": "male", "birth_date": "1964-01-10"},
+                     "history": history})["amounts"]
+    average = Fraction(4_269_120_000, 336)
+    assert amounts["rate_percent"] == 61.0
+    assert (amounts["average_salary"], amounts["monthly"]) == (round_half_up(average),
+                                                               round_half_up(average * Fraction(61, 100)))
+
+
+def test_voluntary_only_pension() -> None:
+    """Woman born 1969-05-15, voluntary 01/2010-04/2026 at 3,000,000, retiring 2026-06-01: the
+    voluntary rules (Law 41 art. 98: the normal age 57y0m, 15 years), AS 760,800,000 / 196, 16 years
+    4 months → 16.5: 48 %; no minimum pension."""
+    case = {**CASE, "as_of": "2026-06-01", "person": {"sex": "female", "birth_date": "1969-05-15"},
+            "history": [{"from": "2010-01", "to": "2026-04", "salary": 3_000_000, "scheme": "voluntary"}]}
+    result = quote(case)
+    average = Fraction(760_800_000, 196)
+    assert result["amounts"]["rate_percent"] == 48.0
+    assert (result["amounts"]["average_salary"], result["amounts"]["monthly"]) == (
+        round_half_up(average), round_half_up(average * Fraction(48, 100)))
+    assert any(line["label"] == "Pension under the voluntary rules" for line in result["explanation"])
+
+
+def test_compulsory_and_voluntary_career() -> None:
+    """Man born 1964-01-10 retiring 2026-03-15: compulsory 2000-2014 (15 years: the compulsory rules,
+    Law 41 art. 111(1)(a)), voluntary 2015-02/2026: AS 3,572,720,000 / 314 (Decree 158 art. 17(5)),
+    26 years 2 months → 26.5: 45 % + 2 % × 6.5 = 58 %."""
+    case = {**CASE, "as_of": "2026-03-15", "person": {"sex": "male", "birth_date": "1964-01-10"},
+            "history": [{"from": "2000-01", "to": "2014-12", "salary": 6_000_000},
+                        {"from": "2015-01", "to": "2026-02", "salary": 4_000_000, "scheme": "voluntary"}]}
+    amounts = quote(case)["amounts"]
+    average = Fraction(3_572_720_000, 314)
+    assert amounts["rate_percent"] == 58.0
+    assert amounts["monthly"] == round_half_up(average * Fraction(58, 100))
+
+
+def test_reduced_capacity_through_the_quote() -> None:
+    """Man born 1968-01-10, 25 years from 2001-06, retiring 2026-06-15 with 61 %: 48 % of AS; with
+    60 % refused with capacity_loss_too_low."""
+    case = {**CASE, "as_of": "2026-06-15", "early_reason": "reduced_capacity", "loss_percent": 61,
+            "person": {"sex": "male", "birth_date": "1968-01-10"},
+            "history": [{"from": "2001-06", "to": "2026-05", "salary": 10_000_000}]}
+    assert quote(case)["amounts"]["rate_percent"] == 48.0
+    assert [r["code"] for r in quote({**case, "loss_percent": 60})["reasons"]] == ["capacity_loss_too_low",
+                                                                                  "too_young"]

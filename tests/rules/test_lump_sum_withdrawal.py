@@ -1,7 +1,8 @@
 """The one-time SI withdrawal: the worked examples of si.md §7.2, the split at 2014 and the
 odd months, the under-one-year cap, eligibility on each ground at its threshold (the day
-before and the day of), the Law 41/2024 condition of contributions before 2025-07-01, the
-quote answer and bad input."""
+before and the day of), the Law 41/2024 condition of contributions before 2025-07-01, State
+pay-scale and voluntary careers with the State support for voluntary SI taken off, the quote
+answer and bad input."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 
 from ansinh.core.errors import InvalidInput
+from ansinh.core.periods import add_months
 from ansinh.law import default_parameters
 from ansinh.quote.lump_sum_withdrawal import answer
 from ansinh.quote.schemas import QuoteCase
@@ -139,3 +141,67 @@ def test_quote_refuses_bad_input() -> None:
     with pytest.raises(InvalidInput) as error:
         answer(QuoteCase.model_validate({**QUOTE, "history": []}))
     assert error.value.field == "history"
+
+
+def state(first: dt.date, last: dt.date, coefficient: str) -> list[SalaryPeriod]:
+    """State pay-scale periods: salary = coefficient × the base salary of each month."""
+    periods, month = [], first
+    while month <= last:
+        base, start = PARAMS.value_at("si.base_salary", month), month
+        while month <= last and PARAMS.value_at("si.base_salary", month) == base:
+            end, month = month, add_months(month, 1)
+        periods.append(SalaryPeriod(start, end, int(Fraction(coefficient) * base), sector="state"))
+    return periods
+
+
+def test_state_pay_scale_career() -> None:
+    """State from 2012-01 to 2024-06 at 3.00, claimed 2025-09-01: SI began 2012, the last 10 years
+    averaged, revalued by the base salary of the grant: 3.00 × 2,340,000 = 7,020,000 (the whole
+    period is the same). 24 months before 2014 = 2 years; 126 from 2014 = 10 years 6 months →
+    10.5; (1.5 × 2 + 2 × 10.5) × 7,020,000 = 168,480,000."""
+    result = compute(case(tuple(state(dt.date(2012, 1, 1), dt.date(2024, 6, 1), "3.00"))), PARAMS)
+    assert result.eligible and (result.average_salary, result.amount) == (7_020_000, 168_480_000)
+
+
+VOLUNTARY = (SalaryPeriod(dt.date(2019, 1, 1), dt.date(2024, 12, 1), 3_000_000, scheme="voluntary"),)
+CLAIM = dt.date(2026, 1, 15)
+
+
+def test_voluntary_withdrawal_less_the_state_support() -> None:
+    """Voluntary 2019-2024 at 3,000,000, claimed 2026-01-15 (left 12 months before, under 20 years,
+    contributions before 2025-07-01). AS: 36,000,000 × (1.20 + 1.16 + 1.14 + 1.11 + 1.07 + 1.03 =
+    6.71) / 72 = 3,355,000 (2026 income table); 6 years from 2014: 2 × 6 × 3,355,000 = 40,260,000.
+    State support of the group 'other' (Decree 134/2015: 10 % × 22 % × the rural poverty line):
+    36 × 15,400 (700,000 to 2021) + 36 × 33,000 (1,500,000 from 2022) = 1,742,400; Law 41 art.
+    102(3), Decree 159 art. 9: 40,260,000 − 1,742,400 = 38,517,600."""
+    result = compute(WithdrawalCase(as_of=CLAIM, sex="female", birth_date=dt.date(1985, 5, 5), history=VOLUNTARY,
+                                    support_group="other"), PARAMS)
+    assert (result.average_salary, result.amount) == (3_355_000, 38_517_600)
+    assert any("102(3)" in line.basis for line in result.explanation)
+
+
+def test_voluntary_support_needs_the_group() -> None:
+    """Voluntary months from 2018 had State support: without support_group the amount cannot be
+    decided; ethnic minorities had no group of their own before 2025-07-01."""
+    with pytest.raises(InvalidInput) as error:
+        compute(WithdrawalCase(as_of=CLAIM, sex="female", birth_date=dt.date(1985, 5, 5), history=VOLUNTARY), PARAMS)
+    assert (error.value.field, error.value.code) == ("support_group", "quote.missing_field")
+    with pytest.raises(InvalidInput) as error:
+        compute(WithdrawalCase(as_of=CLAIM, sex="female", birth_date=dt.date(1985, 5, 5), history=VOLUNTARY,
+                               support_group="ethnic_minority"), PARAMS)
+    assert (error.value.field, error.value.code) == ("support_group", "support_group.not_in_force")
+
+
+def test_voluntary_before_any_support_and_under_one_year() -> None:
+    """Voluntary 2010-2017 at 2,000,000 (no support before 2018, no group needed): AS 24,000,000 ×
+    (1.96 + 1.65 + 1.51 + 1.42 + 1.36 + 1.36 + 1.32 + 1.28 = 11.86) / 96 = 2,965,000; 4 years before
+    2014 and 4 from: (1.5 × 4 + 2 × 4) × 2,965,000 = 41,510,000. Under one year, 8 months of 2024 at
+    3,000,000, near-poor: paid 22 % × 3,000,000 × 8 = 5,280,000 ≤ 2 × 3,090,000; support 25 % × 22 %
+    × 1,500,000 × 8 = 660,000; 4,620,000."""
+    early = (SalaryPeriod(dt.date(2010, 1, 1), dt.date(2017, 12, 1), 2_000_000, scheme="voluntary"),)
+    result = compute(WithdrawalCase(as_of=CLAIM, sex="female", birth_date=dt.date(1985, 5, 5), history=early), PARAMS)
+    assert (result.average_salary, result.amount) == (2_965_000, 41_510_000)
+    short = (SalaryPeriod(dt.date(2024, 1, 1), dt.date(2024, 8, 1), 3_000_000, scheme="voluntary"),)
+    result = compute(WithdrawalCase(as_of=CLAIM, sex="female", birth_date=dt.date(1985, 5, 5), history=short,
+                                    support_group="near_poor"), PARAMS)
+    assert result.amount == 4_620_000
