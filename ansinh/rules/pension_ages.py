@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ansinh.core.errors import InvalidInput, ParameterNotInForce
-from ansinh.core.periods import month_start
+from ansinh.core.periods import format_month, month_start
 from ansinh.law.params import ParameterSet
 from ansinh.rules.contribution_law import rate
 from ansinh.rules.explain import Line, Reason, basis, percent
@@ -195,7 +195,7 @@ def _transitional(params: ParameterSet, case: PensionCase) -> tuple[int, Line] |
     months = int(params.value_at(f"{TRANSITIONAL}.{case.sex}_age_months", day))
     return months, Line("Transitional age, voluntary SI before " + joined_before.isoformat(),
                         "Tuổi hưởng lương hưu theo quy định chuyển tiếp",
-                        f"{format_age(months)}: voluntary SI from {first.isoformat()[:7]},"
+                        f"{format_age(months)}: voluntary SI from {format_month(first)},"
                         f" {_years_text(case.voluntary)} of it (at least {needed} years)",
                         basis(params, f"{TRANSITIONAL}.joined_before", day))
 
@@ -208,7 +208,7 @@ def pension_ages(params: ParameterSet, case: PensionCase) -> Ages:
     birth_month = month_start(case.birth_date)
     age = (day.year - birth_month.year) * 12 + day.month - birth_month.month
     lines = [Line("Normal retirement age", "Tuổi nghỉ hưu trong điều kiện lao động bình thường",
-                  f"{format_age(normal.months)}, reached in {normal.reached.isoformat()[:7]}", normal.basis)]
+                  f"{format_age(normal.months)}, reached in {format_month(normal.reached)}", normal.basis)]
     hazard_years = int(params.value_at(HAZARD_MIN_YEARS_KEY, day))
     hazardous = case.hazardous_months // 12 >= hazard_years
     hazard_age = normal.months - int(params.value_at(HAZARD_BELOW_KEY, day)) * 12
