@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
+from ansinh.audit.commands import app as audit_app
 from ansinh.cli_law import app as law_app
+from ansinh.core.logging import configure_logging
 from ansinh.db.commands import app as db_app
 from ansinh.demo import demo, serve
 from ansinh.org.commands import app as org_app
@@ -22,6 +24,7 @@ app.add_typer(people_app, name="people")
 app.add_typer(employers_app, name="employers")
 app.add_typer(org_app, name="org")
 app.add_typer(law_app, name="law")
+app.add_typer(audit_app, name="audit")
 app.command("synth")(synth_command)
 app.command("quote")(quote_command)
 app.command()(serve)
@@ -30,6 +33,7 @@ app.command()(demo)
 
 def main() -> None:
     """Entry point of the ``ansinh`` script."""
+    configure_logging()
     app()
 
 

@@ -22,6 +22,7 @@ def test_every_command_has_help() -> None:
     paths = _command_paths(root)
     assert ("people", "register") in paths
     assert ("demo",) in paths
+    assert ("audit", "verify") in paths
     runner = CliRunner()
     for path in paths:
         result = runner.invoke(app, [*path, "--help"])
