@@ -274,9 +274,12 @@ def compute(case: WithdrawalCase, params: ParameterSet) -> WithdrawalResult:
     lines.extend(salary_lines)
     if months < 12:
         exact, amount_lines = _under_one_year(params, day, case.history, average)
-        lines.append(Line("Contribution rates paid back", "Tỷ lệ đóng",
-                          " + ".join(percent(rate(params, key, day)) for key in PAID_RATE_KEYS),
-                          "; ".join(basis(params, key, day) for key in PAID_RATE_KEYS)))
+        keys = tuple(dict.fromkeys(key for p in case.history
+                                   for key in ((VOLUNTARY_RATE_KEY,) if p.scheme == "voluntary" else PAID_RATE_KEYS)))
+        shown = [" + ".join(percent(rate(params, key, day)) for key in PAID_RATE_KEYS if key in keys)]
+        shown += [f"voluntary {percent(rate(params, VOLUNTARY_RATE_KEY, day))}"] if VOLUNTARY_RATE_KEY in keys else []
+        lines.append(Line("Contribution rates paid back", "Tỷ lệ đóng", "; ".join(s for s in shown if s),
+                          "; ".join(basis(params, key, day) for key in keys)))
     else:
         exact, amount_lines = _by_years(params, day, *split_months(params, case.history, day), average)
     lines.extend(amount_lines)
