@@ -42,6 +42,7 @@ import polars as pl
 from sqlalchemy import BigInteger, Boolean, Connection, Date, Engine, ForeignKey, Integer, MetaData, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
 
+from ansinh.core.actor import SYSTEM
 from ansinh.db import bulk
 from ansinh.db.base import NAMING_CONVENTION
 from ansinh.db.engine import make_engine
@@ -182,7 +183,8 @@ def load(engine: Engine, url: str, periods: pl.DataFrame, retirees: pl.DataFrame
     BenchBase.metadata.create_all(engine)
     with engine.begin() as connection:
         bulk.write_frame(connection, "admin_unit", COMMUNE)
-    load_frames(uow=UnitOfWork(engine), frames=registry_frames(periods, retirees, seed=seed))
+    load_frames(uow=UnitOfWork(engine), frames=registry_frames(periods, retirees, seed=seed), actor=SYSTEM,
+                at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))  # the audit event's time: fixed, not the clock
     with engine.begin() as connection:
         bulk.write_frame(connection, "w2_claim", retirees.select(person_id=pl.col("person_id") + 1, as_of="as_of"))
     with engine.begin() as connection:

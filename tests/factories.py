@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ansinh.core.actor import SYSTEM
 from ansinh.db.uow import UnitOfWork
 from ansinh.registry import service
 from ansinh.registry.models import PopulationRecord
@@ -23,6 +24,8 @@ from ansinh.registry.schemas import (
 
 AS_OF = dt.date(2025, 12, 15)
 """The day test data is registered on; later than every period the factories create."""
+LOADED_AT = dt.datetime(2025, 12, 15, 9, 0, tzinfo=dt.UTC)
+"""The moment the audit log records for test data (entered by the system)."""
 HOAN_KIEM = "00070"
 """Phường Hoàn Kiếm, Thành phố Hà Nội (a commune in force from 2025-07-01)."""
 
@@ -58,7 +61,7 @@ def register_person(
         "residence_commune_code": commune, "si_number": si_number,
         "household_code": household_code, "household_role": household_role,
     })
-    return service.register_person(uow=uow, data=data, as_of=as_of).person
+    return service.register_person(uow=uow, data=data, as_of=as_of, actor=SYSTEM, at=LOADED_AT).person
 
 
 def register_employer(
@@ -72,7 +75,7 @@ def register_employer(
         "wage_region": wage_region, "ownership_sector": ownership_sector,
         "industry_code": industry_code,
     })
-    return service.register_employer(uow=uow, data=data, as_of=as_of)
+    return service.register_employer(uow=uow, data=data, as_of=as_of, actor=SYSTEM, at=LOADED_AT)
 
 
 def add_participation(
@@ -85,7 +88,7 @@ def add_participation(
         "employer_unit_code": employer_unit_code, "scheme": scheme, "hi_group_code": hi_group_code,
         "start_month": start_month, "end_month": end_month, "monthly_salary": monthly_salary,
     })
-    return service.add_participation(uow=uow, key=key, data=data, as_of=as_of)
+    return service.add_participation(uow=uow, key=key, data=data, as_of=as_of, actor=SYSTEM, at=LOADED_AT)
 
 
 @dataclass(frozen=True)
@@ -119,3 +122,19 @@ def person_with_history(uow: UnitOfWork) -> PersonWithHistory:
         end_month="2025-04", monthly_salary=scenario.second_salary,
     )
     return scenario
+
+
+def add_staff(uow: UnitOfWork, *, username: str, office_code: str, valid_from: dt.date,
+              role: str = "officer") -> int:
+    """A staff account posted as ``role`` at ``office_code`` from ``valid_from``; the posting's id.
+
+    Through the accounts area's own verbs; no password (these accounts never sign in).
+    """
+    from ansinh.accounts import service as accounts
+    from ansinh.accounts.models import AccountKind
+    from ansinh.accounts.roles import Role
+
+    accounts.create_account(uow=uow, username=username, kind=AccountKind.STAFF, display_name=username,
+                            created_on=valid_from)
+    return accounts.add_posting(uow=uow, username=username, office_code=office_code, role=Role(role),
+                                valid_from=valid_from)

@@ -16,6 +16,7 @@ API_PREFIX = "/api/v1"
 def create_app(engine: Engine | None = None) -> FastAPI:
     """Build the application on ``engine`` (default: the configured database)."""
     from ansinh.api.law import router as law_router
+    from ansinh.core.logging import configure_logging
     from ansinh.org.api import router as org_router
     from ansinh.quote.api import router as quote_router
     from ansinh.registry.api import employers_router, people_router
@@ -29,6 +30,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
     )
+    configure_logging()
     app.state.engine = engine or engine_for()
     install_error_handlers(app)
     for router in (people_router, employers_router, org_router, law_router, quote_router):

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -32,7 +32,23 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ansinh.core.errors import InvalidInput
 from ansinh.org.models import OfficeKind
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _PlanLoader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """A safe YAML loader (in C where built) that leaves dates as text.
+
+    The plan's schema then reads them, so an impossible date ("2026-02-30") is refused
+    naming its field instead of failing inside the YAML reader.
+    """
+
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, Any]]]] = {
+        first: [pair for pair in resolvers if pair[0] != _TIMESTAMP]
+        for first, resolvers in _BASE_LOADER.yaml_implicit_resolvers.items()
+    }
+
+
 CODE_PATTERN = r"^[A-Z][A-Z0-9-]{1,19}$"
 AREA_PATTERN = r"^(province|district|commune):[0-9]{1,5}$"
 OfficeCode = Annotated[str, Field(pattern=CODE_PATTERN, description="Office code, e.g. P34-01.")]
@@ -150,7 +166,7 @@ def parse_plan(data: object) -> Plan:
 def read_plan_text(text: str, *, name: str = "plan") -> Plan:
     """A plan from YAML (or JSON, which is YAML) text."""
     try:
-        data: Any = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader, in C where built
+        data: Any = yaml.load(text, Loader=_PlanLoader)  # noqa: S506 - a safe loader (above)
     except yaml.YAMLError as exc:
         raise InvalidInput(f"{name} is not valid YAML: {exc}", code="plan.invalid", field="plan",
                            rule="a plan file is a YAML mapping") from None

@@ -131,7 +131,7 @@ def held_on(session: Session, items: dict[int, int], on: dt.date) -> dict[int, i
                             .order_by(RestructurePlan.effective_on.desc(), RestructurePlan.id.desc()))
     moves = [(move["from_office"], move["items"]) for (summary,) in plans for move in json.loads(summary)["work"]]
     codes = {code for code, _ in moves}
-    ids = dict(session.execute(select(Office.code, Office.id).where(Office.code.in_(codes)))) if codes else {}
+    ids = {row[0]: row[1] for row in session.execute(select(Office.code, Office.id).where(Office.code.in_(codes)))}
     for code, moved in moves:
         for item in moved:
             if item in held:
@@ -157,7 +157,8 @@ def open_work_by_office(*, uow: UnitOfWork, on: dt.date, structure_on: dt.date |
     """
     target = structure_on or on
     with uow:
-        rows = dict(uow.session.execute(select(WorkItem.id, WorkItem.office_id).where(open_on(on))).tuples())
+        query = select(WorkItem.id, WorkItem.office_id).where(open_on(on))
+        rows = {row[0]: row[1] for row in uow.session.execute(query)}
         counts = Counter(held_on(uow.session, rows, on).values())
         offices = offices_by_id(uow.session, counts)
     grouped: Counter[int | None] = Counter()

@@ -9,10 +9,15 @@ The whole load is **one transaction**: households, people, employers, participat
 periods, the population register and death notices are all written, or none is. It refuses
 to load into a registry that already holds people or population records unless told to
 ``replace``, in which case it first deletes every registry row (in the same transaction).
+
+A load is audited as **one** ``registry.bulk_load`` event (the rows written per table and
+the rows deleted), in the same transaction: a million-row load does not write a million
+events, and a load that fails leaves no event.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -20,6 +25,8 @@ import polars as pl
 from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.exc import DBAPIError
 
+from ansinh.audit.service import record_event
+from ansinh.core.actor import Actor
 from ansinh.core.errors import Conflict, InvalidInput
 from ansinh.db import bulk
 from ansinh.db.base import Base
@@ -129,8 +136,8 @@ def _write_all(
 
 
 def load_frames(
-    *, uow: UnitOfWork, frames: Mapping[str, pl.DataFrame], replace: bool = False,
-    progress: LoadProgress | None = None,
+    *, uow: UnitOfWork, frames: Mapping[str, pl.DataFrame], actor: Actor, at: dt.datetime,
+    replace: bool = False, progress: LoadProgress | None = None,
 ) -> LoadSummary:
     """Write the registry tables in ``frames`` (table name -> frame) in one transaction.
 
@@ -152,5 +159,7 @@ def load_frames(
         ready = _shifted(frames, offsets)
         with bulk.foreign_keys_checked_at_end(connection, [n for n in LOAD_ORDER if n in ready]):
             written = _write_all(connection, ready, progress)
+        record_event(uow=uow, actor=actor, action="registry.bulk_load", record_type="registry", record_id="*",
+                     at=at, detail={"written": written, "deleted": deleted, "replace": replace})
         uow.commit()
     return LoadSummary(written=written, deleted=deleted)

@@ -1,4 +1,8 @@
-"""``ansinh people`` and ``ansinh employers``: the registry at the command line."""
+"""``ansinh people`` and ``ansinh employers``: the registry at the command line.
+
+Every command acts as the login running it (:func:`ansinh.audit.actors.cli_actor`) at the
+clock's time, read here: what it changes or shows is in the audit log under that name.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from ansinh.audit.actors import cli_actor
 from ansinh.cli_support import (
     as_of_or_today,
     console,
@@ -15,6 +20,7 @@ from ansinh.cli_support import (
     parse_date,
     parse_input,
 )
+from ansinh.core import clock
 from ansinh.registry import deaths, duplicates, service
 from ansinh.registry.models import DuplicateStatus
 from ansinh.registry.schemas import (
@@ -61,7 +67,8 @@ def register_person(
     data = parse_input(PersonCreate, citizen_id=citizen_id, full_name=name, birth_date=birth_date,
                        sex=sex, residence_commune_code=commune, si_number=si_number,
                        household_code=household)
-    result = service.register_person(uow=open_uow(), data=data, as_of=as_of_or_today(as_of))
+    result = service.register_person(uow=open_uow(), data=data, as_of=as_of_or_today(as_of),
+                                     actor=cli_actor(), at=clock.now())
     _print_person(result.person)
     if result.duplicate_flags:
         console.print(f"[yellow]Flagged as a possible duplicate: flags {result.duplicate_flags}[/yellow]")
@@ -71,7 +78,7 @@ def register_person(
 @handles_errors
 def show_person(key: Annotated[str, typer.Argument(help="Citizen ID or SI number.")]) -> None:
     """Show a person's identity."""
-    _print_person(service.get_person(uow=open_uow(), key=key))
+    _print_person(service.get_person(uow=open_uow(), key=key, actor=cli_actor(), at=clock.now()))
 
 
 @people_app.command("search")
@@ -79,7 +86,7 @@ def show_person(key: Annotated[str, typer.Argument(help="Citizen ID or SI number
 def search_people(query: Annotated[str, typer.Argument(help="ID, SI number or name.")],
                   limit: int = 20) -> None:
     """Find people by citizen ID, SI number or name."""
-    found = service.find_people(uow=open_uow(), query=query, limit=limit)
+    found = service.find_people(uow=open_uow(), query=query, limit=limit, actor=cli_actor(), at=clock.now())
     table = Table("Citizen ID", "SI number", "Name", "Born", "Province")
     for p in found.items:
         table.add_row(p.citizen_id, p.si_number or "-", p.full_name, p.birth_date.isoformat(), p.province_name)
@@ -92,7 +99,8 @@ def search_people(query: Annotated[str, typer.Argument(help="ID, SI number or na
 def person_history(key: Annotated[str, typer.Argument(help="Citizen ID or SI number.")],
                    as_of: AsOfOption = None) -> None:
     """Show a person's participation periods and months covered."""
-    file = service.person_file(uow=open_uow(), key=key, as_of=as_of_or_today(as_of))
+    file = service.person_file(uow=open_uow(), key=key, as_of=as_of_or_today(as_of), actor=cli_actor(),
+                               at=clock.now())
     _print_person(file.person)
     table = Table("From", "To", "Employer", "Scheme", "Group", "Salary", "Months")
     for p in file.participations:
@@ -117,7 +125,8 @@ def add_period(
     """Record a period of participation."""
     data = parse_input(ParticipationCreate, employer_unit_code=employer, scheme=scheme,
                        hi_group_code=group, start_month=start, end_month=end, monthly_salary=salary)
-    period = service.add_participation(uow=open_uow(), key=key, data=data, as_of=as_of_or_today(as_of))
+    period = service.add_participation(uow=open_uow(), key=key, data=data, as_of=as_of_or_today(as_of),
+                                       actor=cli_actor(), at=clock.now())
     console.print(f"Recorded period {period.id}: {period.start_month}..{period.end_month or 'open'}, "
                   f"{period.monthly_salary:,} đồng")
 
@@ -126,7 +135,8 @@ def add_period(
 @handles_errors
 def list_duplicates(status: str = "open") -> None:
     """List likely duplicates for an officer to decide."""
-    flags = duplicates.list_duplicate_flags(uow=open_uow(), status=DuplicateStatus(status))
+    flags = duplicates.list_duplicate_flags(uow=open_uow(), status=DuplicateStatus(status), actor=cli_actor(),
+                                            at=clock.now())
     table = Table("Flag", "Person", "Candidate", "Born", "Status")
     for f in flags:
         table.add_row(str(f.id), f"{f.person.full_name} {f.person.citizen_id}",
@@ -142,7 +152,7 @@ def decide_duplicate(flag_id: int, decision: Annotated[str, typer.Argument(
     """Decide whether a flagged pair is one person or two."""
     flag = duplicates.resolve_duplicate_flag(uow=open_uow(), flag_id=flag_id,
                                              decision=DuplicateStatus(decision),
-                                             as_of=as_of_or_today(as_of))
+                                             as_of=as_of_or_today(as_of), actor=cli_actor(), at=clock.now())
     console.print(f"Flag {flag.id}: {flag.status}")
 
 
@@ -152,7 +162,8 @@ def death_notice(citizen_id: str, death_date: str, as_of: AsOfOption = None) -> 
     """Take a death notified by the population register."""
     data = parse_input(DeathNoticeIn, citizen_id=citizen_id,
                        death_date=parse_date(death_date, field="death_date"))
-    result = deaths.receive_death_notice(uow=open_uow(), data=data, as_of=as_of_or_today(as_of))
+    result = deaths.receive_death_notice(uow=open_uow(), data=data, as_of=as_of_or_today(as_of),
+                                         actor=cli_actor(), at=clock.now())
     note = " (already received)" if result.already_received else ""
     console.print(f"Death of {result.citizen_id} on {result.death_date}{note}; "
                   f"{result.periods_closed} period(s) closed")
@@ -174,7 +185,8 @@ def register_employer(
     data = parse_input(EmployerCreate, tax_code=tax_code, name=name, address_commune_code=commune,
                        wage_region=region, ownership_sector=sector, industry_code=industry,
                        unit_code=unit_code)
-    employer = service.register_employer(uow=open_uow(), data=data, as_of=as_of_or_today(as_of))
+    employer = service.register_employer(uow=open_uow(), data=data, as_of=as_of_or_today(as_of),
+                                         actor=cli_actor(), at=clock.now())
     console.print(f"Registered {employer.name} as unit {employer.unit_code}")
 
 

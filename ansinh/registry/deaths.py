@@ -3,6 +3,10 @@
 A notice is kept as received (receiving it twice changes nothing), the person's record
 gets the death date, and their open participation periods end with the month of death,
 so that no contribution is assessed and no card stays valid for a dead person.
+
+A notice taken is a ``person.death`` event on the person, or on the population record
+when the person is not registered with ansinh; a notice received again changes nothing
+and writes no event.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ import datetime as dt
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from ansinh.audit.service import record_event
+from ansinh.core.actor import Actor
 from ansinh.core.errors import InvalidInput, NotFound
 from ansinh.core.periods import month_start
 from ansinh.db.uow import UnitOfWork
@@ -30,7 +36,7 @@ class DeathNoticeResult(BaseModel):
 
 
 def receive_death_notice(
-    *, uow: UnitOfWork, data: DeathNoticeIn, as_of: dt.date,
+    *, uow: UnitOfWork, data: DeathNoticeIn, as_of: dt.date, actor: Actor, at: dt.datetime,
     register: PopulationRegister | None = None,
 ) -> DeathNoticeResult:
     """Take a death notice from the population register."""
@@ -66,6 +72,10 @@ def receive_death_notice(
         register.record_death(data.citizen_id, data.death_date)
         uow.session.add(DeathNotice(citizen_id=data.citizen_id, death_date=data.death_date,
                                     received_on=as_of, person_id=person.id if person else None))
+        record_event(uow=uow, actor=actor, action="person.death",
+                     record_type="person" if person else "population_record",
+                     record_id=person.id if person else data.citizen_id, at=at,
+                     detail={"death_date": data.death_date, "periods_closed": closed})
         uow.commit()
         return DeathNoticeResult(citizen_id=data.citizen_id, death_date=data.death_date,
                                  registered_person=person is not None, periods_closed=closed,

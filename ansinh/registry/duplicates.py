@@ -1,4 +1,8 @@
-"""Likely duplicates: flagged at registration, decided by an officer, never merged silently."""
+"""Likely duplicates: flagged at registration, decided by an officer, never merged silently.
+
+Listing the flags shows people's records, so it is audited (one ``duplicate.list`` event
+per listing); a decision is a ``duplicate.resolve`` event on the flag.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from ansinh.audit.service import record_event
+from ansinh.core.actor import Actor
 from ansinh.core.errors import Conflict, InvalidInput, NotFound
 from ansinh.db.uow import UnitOfWork
 from ansinh.org import service as org
@@ -28,7 +34,8 @@ def _public(uow: UnitOfWork, flag: DuplicateFlag, first: Person, second: Person)
 
 
 def list_duplicate_flags(
-    *, uow: UnitOfWork, status: DuplicateStatus | None = DuplicateStatus.OPEN, limit: int = 100
+    *, uow: UnitOfWork, actor: Actor, at: dt.datetime, status: DuplicateStatus | None = DuplicateStatus.OPEN,
+    limit: int = 100,
 ) -> list[DuplicateFlagPublic]:
     """Flags waiting for (or given) an officer's decision, oldest first."""
     with uow:
@@ -42,11 +49,16 @@ def list_duplicate_flags(
         )
         if status is not None:
             statement = statement.where(DuplicateFlag.status == status)
-        return [_public(uow, f, a, b) for f, a, b in uow.session.execute(statement).all()]
+        result = [_public(uow, f, a, b) for f, a, b in uow.session.execute(statement).all()]
+        record_event(uow=uow, actor=actor, action="duplicate.list", record_type="duplicate_flag", record_id="*",
+                     at=at, detail={"status": status.value if status else None, "limit": limit,
+                                    "found": len(result)})
+        uow.commit()
+        return result
 
 
 def resolve_duplicate_flag(
-    *, uow: UnitOfWork, flag_id: int, decision: DuplicateStatus, as_of: dt.date
+    *, uow: UnitOfWork, flag_id: int, decision: DuplicateStatus, as_of: dt.date, actor: Actor, at: dt.datetime
 ) -> DuplicateFlagPublic:
     """Record an officer's decision that the pair is, or is not, one person.
 
@@ -71,5 +83,8 @@ def resolve_duplicate_flag(
         first = uow.session.get_one(Person, flag.person_id)
         second = uow.session.get_one(Person, flag.candidate_id)
         result = _public(uow, flag, first, second)
+        record_event(uow=uow, actor=actor, action="duplicate.resolve", record_type="duplicate_flag",
+                     record_id=flag.id, at=at,
+                     detail={"decision": decision.value, "person_id": first.id, "candidate_id": second.id})
         uow.commit()
         return result

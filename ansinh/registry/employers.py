@@ -7,6 +7,8 @@ import string
 
 from sqlalchemy import func, literal, select
 
+from ansinh.audit.service import record_event
+from ansinh.core.actor import Actor
 from ansinh.core.errors import Conflict, InvalidInput
 from ansinh.db.uow import UnitOfWork
 from ansinh.org import service as org
@@ -33,7 +35,9 @@ def _issue_unit_code(uow: UnitOfWork) -> str:
         serial += 1
 
 
-def register_employer(*, uow: UnitOfWork, data: EmployerCreate, as_of: dt.date) -> EmployerPublic:
+def register_employer(
+    *, uow: UnitOfWork, data: EmployerCreate, as_of: dt.date, actor: Actor, at: dt.datetime
+) -> EmployerPublic:
     """Register an employer (a contributing unit) with its workplace's minimum-wage region."""
     with uow:
         validate_tax_code(data.tax_code)
@@ -69,6 +73,8 @@ def register_employer(*, uow: UnitOfWork, data: EmployerCreate, as_of: dt.date) 
         uow.session.add(employer)
         uow.session.flush()
         result = views.employer_public(employer, commune)
+        record_event(uow=uow, actor=actor, action="employer.register", record_type="employer",
+                     record_id=employer.id, at=at, detail={"unit_code": unit_code, "tax_code": data.tax_code})
         uow.commit()
         return result
 

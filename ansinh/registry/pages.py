@@ -13,6 +13,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ansinh.api.deps import AsOf, UowDep
+from ansinh.core import clock
+from ansinh.core.actor import SYSTEM
 from ansinh.core.errors import InvalidInput, NotFound
 from ansinh.registry import service
 from ansinh.registry.schemas import HistoryMonth, PersonList
@@ -67,7 +69,8 @@ def person_search(
     if not query:
         return render(request, "registry/search.html", {"query": "", "result": None, "error": None})
     try:
-        result = service.find_people(uow=uow, query=query, limit=SEARCH_LIMIT)
+        result = service.find_people(uow=uow, query=query, limit=SEARCH_LIMIT,
+                                     actor=SYSTEM, at=clock.now())  # actor: signed-in principal
     except InvalidInput as error:
         return render(
             request, "registry/search.html", {"query": query, "result": None, "error": error},
@@ -86,7 +89,8 @@ def person_search(
 def person_page(request: Request, key: str, uow: UowDep, as_of: AsOf) -> HTMLResponse:
     """A person's file: identity, employers, participation periods and monthly history."""
     try:
-        file = service.person_file(uow=uow, key=key, as_of=as_of)
+        file = service.person_file(uow=uow, key=key, as_of=as_of,
+                                   actor=SYSTEM, at=clock.now())  # actor: signed-in principal
     except (NotFound, InvalidInput) as error:
         return render_error(request, error, value=key)
     return render(

@@ -1,4 +1,9 @@
-"""Read-side registry verbs: search, the person file, and likely-duplicate detection."""
+"""Read-side registry verbs: search, the person file, and likely-duplicate detection.
+
+Showing a person's record is audited like a change: :func:`person_file` writes a
+``person.read`` event and :func:`find_people` one ``person.search`` event per search (with
+the query and the number found), not one per person listed.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ import re
 
 from sqlalchemy import func, literal, select
 
+from ansinh.audit.service import record_event
+from ansinh.core.actor import Actor
 from ansinh.db.uow import UnitOfWork
 from ansinh.org import service as org
 from ansinh.registry import views
@@ -31,7 +38,7 @@ def _summaries(uow: UnitOfWork, people: list[Person]) -> list[PersonSummary]:
     return [views.person_summary(p, communes[p.residence_commune_id]) for p in people]
 
 
-def find_people(*, uow: UnitOfWork, query: str, limit: int = 50) -> PersonList:
+def find_people(*, uow: UnitOfWork, query: str, actor: Actor, at: dt.datetime, limit: int = 50) -> PersonList:
     """People matching a citizen ID, an SI number, or every word of a name.
 
     Names match with or without diacritics ("nguyen van an" finds "Nguyễn Văn An"), each
@@ -55,6 +62,9 @@ def find_people(*, uow: UnitOfWork, query: str, limit: int = 50) -> PersonList:
                 statement = statement.where(padded.contains(f" {word}", autoescape=True))
         people = list(uow.session.scalars(statement.order_by(Person.name_key, Person.id).limit(limit)))
         items = _summaries(uow, people)
+        record_event(uow=uow, actor=actor, action="person.search", record_type="person", record_id="*", at=at,
+                     detail={"query": text, "limit": limit, "found": len(items)})
+        uow.commit()
         return PersonList(items=items, count=len(items))
 
 
@@ -95,8 +105,8 @@ def possible_duplicates(
     return flag_ids
 
 
-def person_file(*, uow: UnitOfWork, key: str, as_of: dt.date) -> PersonFile:
-    """Everything an officer sees of a person on ``as_of``."""
+def person_file(*, uow: UnitOfWork, key: str, as_of: dt.date, actor: Actor, at: dt.datetime) -> PersonFile:
+    """Everything an officer sees of a person on ``as_of`` (a ``person.read`` event)."""
     with uow:
         person = person_by_key(uow.session, key)
         rows = uow.session.execute(
@@ -114,7 +124,7 @@ def person_file(*, uow: UnitOfWork, key: str, as_of: dt.date) -> PersonFile:
         history = views.history_months(periods, as_of=as_of)
         open_flags = set(possible_duplicates(uow, person, raise_flags=False, as_of=as_of))
         look_alikes = _duplicate_candidates(uow, person) if open_flags else []
-        return PersonFile(
+        result = PersonFile(
             person=views.person_public(person, communes[person.residence_commune_id], household),
             employers=[views.employer_public(e, communes[e.address_commune_id]) for e in employers],
             participations=[views.participation_public(p, e, as_of=as_of) for p, e in periods],
@@ -122,6 +132,10 @@ def person_file(*, uow: UnitOfWork, key: str, as_of: dt.date) -> PersonFile:
             total_months=views.distinct_months(history),
             possible_duplicates=_summaries(uow, look_alikes),
         )
+        record_event(uow=uow, actor=actor, action="person.read", record_type="person", record_id=person.id,
+                     at=at, detail={"view": "file", "as_of": as_of})
+        uow.commit()
+        return result
 
 
 def example_people(*, uow: UnitOfWork, limit: int = 3) -> PersonList:

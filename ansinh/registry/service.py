@@ -3,6 +3,11 @@
 Each verb takes keyword-only typed input and a unit of work, runs in one transaction and
 raises domain errors naming the field and the rule; nothing is written when one is raised.
 The employer verbs live in :mod:`ansinh.registry.employers` and are re-exported here.
+
+Every verb that changes a record, or shows a person's record, takes the ``actor`` who
+asks and the moment ``at`` (timezone-aware, read by the caller at the edge) and writes one
+audit event in its own transaction: nothing is changed or shown without a trace, and a
+refused request leaves none (it is rolled back with everything else).
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ import datetime as dt
 
 from sqlalchemy import and_, or_, select
 
+from ansinh.audit.service import record_event
+from ansinh.core.actor import Actor
 from ansinh.core.errors import Conflict, InvalidInput
 from ansinh.core.periods import parse_month
 from ansinh.db.uow import UnitOfWork
@@ -92,7 +99,7 @@ def _refuse_taken_keys(uow: UnitOfWork, citizen_id: str, si_number: str | None) 
 
 
 def register_person(
-    *, uow: UnitOfWork, data: PersonCreate, as_of: dt.date,
+    *, uow: UnitOfWork, data: PersonCreate, as_of: dt.date, actor: Actor, at: dt.datetime,
     register: PopulationRegister | None = None,
 ) -> RegistrationResult:
     """Register an insured person after checking their identity against the register.
@@ -131,23 +138,40 @@ def register_person(
         result = RegistrationResult(
             person=views.person_public(person, commune, household), duplicate_flags=flags
         )
+        record_event(uow=uow, actor=actor, action="person.register", record_type="person",
+                     record_id=person.id, at=at,
+                     detail={"household_code": data.household_code, "duplicate_flags": flags})
         uow.commit()
         return result
 
 
-def get_person(*, uow: UnitOfWork, key: str) -> PersonPublic:
-    """A person's identity by citizen ID or SI number."""
-    with uow:
-        person = person_by_key(uow.session, key)
-        commune = org.commune_infos(uow=uow, ids=[person.residence_commune_id])[person.residence_commune_id]
-        household = uow.session.get(Household, person.household_id) if person.household_id else None
-        return views.person_public(person, commune, household)
+def _person_public(uow: UnitOfWork, person: Person) -> PersonPublic:
+    commune = org.commune_infos(uow=uow, ids=[person.residence_commune_id])[person.residence_commune_id]
+    household = uow.session.get(Household, person.household_id) if person.household_id else None
+    return views.person_public(person, commune, household)
 
 
-def update_person(*, uow: UnitOfWork, key: str, data: PersonUpdate, as_of: dt.date) -> PersonPublic:
-    """Correct a person's name (as the register now holds it) or move their residence."""
+def get_person(*, uow: UnitOfWork, key: str, actor: Actor, at: dt.datetime) -> PersonPublic:
+    """A person's identity by citizen ID or SI number (a ``person.read`` event)."""
     with uow:
         person = person_by_key(uow.session, key)
+        result = _person_public(uow, person)
+        record_event(uow=uow, actor=actor, action="person.read", record_type="person", record_id=person.id,
+                     at=at, detail={"view": "identity"})
+        uow.commit()
+        return result
+
+
+def update_person(
+    *, uow: UnitOfWork, key: str, data: PersonUpdate, as_of: dt.date, actor: Actor, at: dt.datetime
+) -> PersonPublic:
+    """Correct a person's name (as the register now holds it) or move their residence.
+
+    The audit event keeps each changed value as it was and as it is now.
+    """
+    with uow:
+        person = person_by_key(uow.session, key)
+        before = {"full_name": person.full_name, "residence_commune_id": person.residence_commune_id}
         if data.full_name is not None:
             full_name = clean_full_name(data.full_name)
             entry = LocalPopulationRegister(uow.session).lookup(person.citizen_id)
@@ -160,7 +184,11 @@ def update_person(*, uow: UnitOfWork, key: str, data: PersonUpdate, as_of: dt.da
                                           field="residence_commune_code")
             person.residence_commune_id = commune.id
         uow.session.flush()
-        result = get_person(uow=uow, key=person.citizen_id)
+        result = _person_public(uow, person)
+        after = {"full_name": person.full_name, "residence_commune_id": person.residence_commune_id}
+        changes = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
+        record_event(uow=uow, actor=actor, action="person.update", record_type="person", record_id=person.id,
+                     at=at, detail={"changed": changes})
         uow.commit()
         return result
 
@@ -203,7 +231,7 @@ def _refuse_overlap(uow: UnitOfWork, period: Participation) -> None:
 
 
 def add_participation(
-    *, uow: UnitOfWork, key: str, data: ParticipationCreate, as_of: dt.date
+    *, uow: UnitOfWork, key: str, data: ParticipationCreate, as_of: dt.date, actor: Actor, at: dt.datetime
 ) -> ParticipationPublic:
     """Record that a person was covered over a span of months at a declared salary."""
     with uow:
@@ -228,10 +256,18 @@ def add_participation(
         uow.session.add(period)
         uow.session.flush()
         result = views.participation_public(period, employer, as_of=as_of)
+        record_event(uow=uow, actor=actor, action="participation.add", record_type="person",
+                     record_id=person.id, at=at,
+                     detail={"participation_id": period.id, "scheme": data.scheme.value,
+                             "employer_unit_code": employer.unit_code if employer else None,
+                             "start_month": data.start_month, "end_month": data.end_month,
+                             "monthly_salary": data.monthly_salary})
         uow.commit()
         return result
 
 
-def list_participations(*, uow: UnitOfWork, key: str, as_of: dt.date) -> list[ParticipationPublic]:
-    """A person's participation periods, oldest first."""
-    return person_file(uow=uow, key=key, as_of=as_of).participations
+def list_participations(
+    *, uow: UnitOfWork, key: str, as_of: dt.date, actor: Actor, at: dt.datetime
+) -> list[ParticipationPublic]:
+    """A person's participation periods, oldest first (a ``person.read`` event)."""
+    return person_file(uow=uow, key=key, as_of=as_of, actor=actor, at=at).participations

@@ -46,7 +46,7 @@ def synth(
     try:
         summary = synthesise(
             engine=engine, people=people, seed=seed, as_of=day, progress=progress, replace=replace,
-            console=console, provinces=province,
+            console=console, provinces=province, at=clock.now(),
         )
     finally:
         engine.dispose()

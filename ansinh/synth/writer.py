@@ -2,7 +2,8 @@
 
 :func:`synthesise` is what ``ansinh synth`` and ``ansinh demo`` call: it makes sure the
 administrative map is loaded, reads the communes in force on the day observed, generates
-the country and hands the frames to the registry's bulk load (one transaction).
+the country and hands the frames to the registry's bulk load (one transaction), acting as
+the system: the load is one audit event, whatever the number of people.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine
 
+from ansinh.core.actor import SYSTEM
+from ansinh.core.clock import VIETNAM
 from ansinh.db.uow import UnitOfWork
 from ansinh.org.service import communes_frame, load_admin_map, resolve_province
 from ansinh.registry.bulk import load_frames
@@ -113,6 +116,7 @@ def _bars(show: bool, console: Console | None) -> Iterator[_Bars]:
 def synthesise(
     *, engine: Engine, people: int, seed: int, as_of: dt.date, progress: bool = False,
     replace: bool = False, console: Console | None = None, provinces: Sequence[str] = (),
+    at: dt.datetime | None = None,
 ) -> Summary:
     """Generate ``people`` people (seed ``seed``, observed on ``as_of``) into the database.
 
@@ -120,6 +124,9 @@ def synthesise(
     idempotent). Refuses a registry that already holds people unless ``replace``. With
     ``provinces`` (codes in force on ``as_of``), people live and work in those provinces
     only, as in one provincial office's database; otherwise over the whole country.
+    ``at`` is the moment the load's audit event records (the command line passes the
+    clock's time); without it, the start of ``as_of`` in Vietnam, the day the country is
+    observed.
     """
     uow = UnitOfWork(engine)
     with _bars(progress, console) as bars:
@@ -132,6 +139,7 @@ def synthesise(
         country = generate(communes=communes, people=people, seed=seed, as_of=as_of, stage=bars.stage)
         bars.generated()
         generated = time.perf_counter()
-        load_frames(uow=uow, frames=country.tables(), replace=replace, progress=bars.table)
+        load_frames(uow=uow, frames=country.tables(), replace=replace, progress=bars.table, actor=SYSTEM,
+                    at=at or dt.datetime.combine(as_of, dt.time(), tzinfo=VIETNAM))
         loaded = time.perf_counter()
     return Summary.of(country, generate_seconds=generated - started, load_seconds=loaded - generated)

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
+from ansinh.core.actor import Actor
 from ansinh.db.uow import UnitOfWork
 from ansinh.registry import service
 from ansinh.registry.models import PopulationRecord
 from ansinh.registry.schemas import EmployerCreate, EmployerPublic, PersonCreate
 
 AS_OF = dt.date(2026, 11, 23)
+OFFICER = Actor(username="lan.nguyen", role="officer", office_code="HN-HK", account_id=7)
+AT = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
+BY: dict[str, Any] = {"actor": OFFICER, "at": AT}
+"""Who registry verbs act as in these tests, and when: ``service.get_person(..., **BY)``."""
 HOAN_KIEM = "00070"  # Phường Hoàn Kiếm, Thành phố Hà Nội (from 2025-07-01)
 
 AddToRegister = Callable[..., PopulationRecord]
@@ -55,11 +61,11 @@ def employer_input(**overrides: object) -> EmployerCreate:
 
 @pytest.fixture
 def employer(uow: UnitOfWork) -> EmployerPublic:
-    return service.register_employer(uow=uow, data=employer_input(), as_of=AS_OF)
+    return service.register_employer(uow=uow, data=employer_input(), as_of=AS_OF, **BY)
 
 
 @pytest.fixture
 def person(uow: UnitOfWork, add_to_register: AddToRegister) -> str:
     """A registered person; returns their citizen ID."""
     add_to_register()
-    return service.register_person(uow=uow, data=person_input(), as_of=AS_OF).person.citizen_id
+    return service.register_person(uow=uow, data=person_input(), as_of=AS_OF, **BY).person.citizen_id

@@ -11,11 +11,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from ansinh.api.app import create_app
+from ansinh.core.actor import SYSTEM
 from ansinh.db.uow import UnitOfWork
 from ansinh.registry.deaths import receive_death_notice
 from ansinh.registry.schemas import DeathNoticeIn
 from tests.factories import (
     AS_OF,
+    LOADED_AT,
     PersonWithHistory,
     add_participation,
     person_with_history,
@@ -215,7 +217,7 @@ def test_death_is_shown_in_a_warning(
     client: TestClient, scenario: PersonWithHistory, uow: UnitOfWork
 ) -> None:
     notice = DeathNoticeIn(citizen_id="001185004321", death_date=dt.date(2025, 6, 30))
-    receive_death_notice(uow=uow, data=notice, as_of=AS_OF)
+    receive_death_notice(uow=uow, data=notice, as_of=AS_OF, actor=SYSTEM, at=LOADED_AT)
     page = main_of(client.get(PAGE.format("001185004321")).text)
     assert "Đã được ghi nhận từ trần ngày 30/06/2025." in page
     assert "<dt>Ngày mất</dt><dd>30/06/2025</dd>" in page

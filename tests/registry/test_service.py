@@ -13,7 +13,7 @@ from ansinh.db.uow import UnitOfWork
 from ansinh.registry import deaths, duplicates, service
 from ansinh.registry.models import DuplicateStatus, Participation, Person
 from ansinh.registry.schemas import DeathNoticeIn, EmployerPublic, ParticipationCreate
-from tests.registry.conftest import AS_OF, AddToRegister, employer_input, person_input
+from tests.registry.conftest import AS_OF, BY, AddToRegister, employer_input, person_input
 
 
 def count(uow: UnitOfWork, model: type) -> int:
@@ -34,11 +34,11 @@ class TestRegisterPerson:
         self, uow: UnitOfWork, add_to_register: AddToRegister
     ) -> None:
         add_to_register()
-        result = service.register_person(uow=uow, data=person_input(full_name="nguyen van an"), as_of=AS_OF)
+        result = service.register_person(uow=uow, data=person_input(full_name="nguyen van an"), as_of=AS_OF, **BY)
         assert result.person.full_name == "Nguyễn Văn An"
         assert result.person.birth_province_code == "001"
         assert result.person.residence.province_name == "Thành phố Hà Nội"
-        assert service.get_person(uow=uow, key="0123456789").citizen_id == "001085012345"
+        assert service.get_person(uow=uow, key="0123456789", **BY).citizen_id == "001085012345"
 
     @pytest.mark.parametrize(
         ("overrides", "error", "code", "field"),
@@ -62,20 +62,20 @@ class TestRegisterPerson:
     ) -> None:
         add_to_register()
         with pytest.raises(error) as caught:
-            service.register_person(uow=uow, data=person_input(**overrides), as_of=AS_OF)
+            service.register_person(uow=uow, data=person_input(**overrides), as_of=AS_OF, **BY)
         assert (caught.value.code, caught.value.field) == (code, field)  # type: ignore[attr-defined]
         assert count(uow, Person) == 0
 
     def test_same_citizen_id_cannot_be_registered_twice(self, uow: UnitOfWork, person: str) -> None:
         with pytest.raises(Conflict) as caught:
-            service.register_person(uow=uow, data=person_input(si_number=None), as_of=AS_OF)
+            service.register_person(uow=uow, data=person_input(si_number=None), as_of=AS_OF, **BY)
         assert caught.value.code == "person.duplicate_citizen_id"
         assert count(uow, Person) == 1
 
     def test_dead_people_cannot_be_registered(self, uow: UnitOfWork, add_to_register: AddToRegister) -> None:
         add_to_register(death_date=dt.date(2020, 1, 1))
         with pytest.raises(IdentityMismatch) as caught:
-            service.register_person(uow=uow, data=person_input(), as_of=AS_OF)
+            service.register_person(uow=uow, data=person_input(), as_of=AS_OF, **BY)
         assert caught.value.code == "identity.deceased"
 
     def test_an_si_number_belongs_to_one_person(
@@ -84,7 +84,7 @@ class TestRegisterPerson:
         add_to_register(citizen_id="001185012345", full_name="Lê Thị Hoa", sex="female")
         other = person_input(citizen_id="001185012345", full_name="Lê Thị Hoa", sex="female")
         with pytest.raises(Conflict) as caught:
-            service.register_person(uow=uow, data=other, as_of=AS_OF)
+            service.register_person(uow=uow, data=other, as_of=AS_OF, **BY)
         assert caught.value.code == "person.duplicate_si_number"
 
     def test_likely_duplicates_are_flagged_not_merged(
@@ -92,41 +92,41 @@ class TestRegisterPerson:
     ) -> None:
         add_to_register(citizen_id="001085099999")
         result = service.register_person(
-            uow=uow, data=person_input(citizen_id="001085099999", si_number=None), as_of=AS_OF
+            uow=uow, data=person_input(citizen_id="001085099999", si_number=None), as_of=AS_OF, **BY
         )
         assert len(result.duplicate_flags) == 1
         assert count(uow, Person) == 2
-        flags = duplicates.list_duplicate_flags(uow=uow)
+        flags = duplicates.list_duplicate_flags(uow=uow, **BY)
         assert {flags[0].person.citizen_id, flags[0].candidate.citizen_id} == {person, "001085099999"}
-        file = service.person_file(uow=uow, key=person, as_of=AS_OF)
+        file = service.person_file(uow=uow, key=person, as_of=AS_OF, **BY)
         assert [p.citizen_id for p in file.possible_duplicates] == ["001085099999"]
         decided = duplicates.resolve_duplicate_flag(
-            uow=uow, flag_id=flags[0].id, decision=DuplicateStatus.CONFIRMED_DISTINCT, as_of=AS_OF
+            uow=uow, flag_id=flags[0].id, decision=DuplicateStatus.CONFIRMED_DISTINCT, as_of=AS_OF, **BY
         )
         assert decided.status == "confirmed_distinct"
-        assert duplicates.list_duplicate_flags(uow=uow) == []
+        assert duplicates.list_duplicate_flags(uow=uow, **BY) == []
         with pytest.raises(Conflict):
             duplicates.resolve_duplicate_flag(uow=uow, flag_id=flags[0].id,
-                                              decision=DuplicateStatus.CONFIRMED_DUPLICATE, as_of=AS_OF)
+                                              decision=DuplicateStatus.CONFIRMED_DUPLICATE, as_of=AS_OF, **BY)
 
 
 class TestSearch:
     def test_by_name_without_diacritics_by_id_and_by_si_number(self, uow: UnitOfWork, person: str) -> None:
-        assert service.find_people(uow=uow, query="nguyen an").items[0].citizen_id == person
-        assert service.find_people(uow=uow, query="Văn").count == 1
-        assert service.find_people(uow=uow, query="0123456789").count == 1
-        assert service.find_people(uow=uow, query=person).count == 1
-        assert service.find_people(uow=uow, query="tran").count == 0
-        assert service.find_people(uow=uow, query="%").count == 0
-        assert service.find_people(uow=uow, query="ngu an").count == 1
-        assert service.find_people(uow=uow, query="guyen").count == 0  # words match from their start
-        assert service.find_people(uow=uow, query="an van nguyen").count == 1
+        assert service.find_people(uow=uow, query="nguyen an", **BY).items[0].citizen_id == person
+        assert service.find_people(uow=uow, query="Văn", **BY).count == 1
+        assert service.find_people(uow=uow, query="0123456789", **BY).count == 1
+        assert service.find_people(uow=uow, query=person, **BY).count == 1
+        assert service.find_people(uow=uow, query="tran", **BY).count == 0
+        assert service.find_people(uow=uow, query="%", **BY).count == 0
+        assert service.find_people(uow=uow, query="ngu an", **BY).count == 1
+        assert service.find_people(uow=uow, query="guyen", **BY).count == 0  # words match from their start
+        assert service.find_people(uow=uow, query="an van nguyen", **BY).count == 1
 
     def test_unknown_and_malformed_keys(self, uow: UnitOfWork) -> None:
         with pytest.raises(NotFound):
-            service.get_person(uow=uow, key="001085012345")
+            service.get_person(uow=uow, key="001085012345", **BY)
         with pytest.raises(InvalidInput) as caught:
-            service.get_person(uow=uow, key="abc")
+            service.get_person(uow=uow, key="abc", **BY)
         assert caught.value.code == "person.key"
 
 
@@ -140,13 +140,13 @@ class TestEmployers:
 
     def test_bad_tax_code_duplicate_and_unknown_commune(self, uow: UnitOfWork, employer: EmployerPublic) -> None:
         with pytest.raises(InvalidInput) as caught:
-            service.register_employer(uow=uow, data=employer_input(tax_code="0100233489"), as_of=AS_OF)
+            service.register_employer(uow=uow, data=employer_input(tax_code="0100233489"), as_of=AS_OF, **BY)
         assert caught.value.code == "tax_code.check_digit"
         with pytest.raises(Conflict):
-            service.register_employer(uow=uow, data=employer_input(), as_of=AS_OF)
+            service.register_employer(uow=uow, data=employer_input(), as_of=AS_OF, **BY)
         with pytest.raises(InvalidInput) as caught:
             service.register_employer(uow=uow, data=employer_input(
-                tax_code="0314409058", address_commune_code="123"), as_of=AS_OF)
+                tax_code="0314409058", address_commune_code="123"), as_of=AS_OF, **BY)
         assert caught.value.field == "address_commune_code"
 
     def test_region_outside_one_to_four_is_refused_by_the_schema(self) -> None:
@@ -157,13 +157,13 @@ class TestEmployers:
 class TestParticipation:
     def test_history_month_by_month(self, uow: UnitOfWork, person: str, employer: EmployerPublic) -> None:
         service.add_participation(uow=uow, key=person, data=period(
-            start_month="2023-01", end_month="2023-12", monthly_salary=4_680_000), as_of=AS_OF)
+            start_month="2023-01", end_month="2023-12", monthly_salary=4_680_000), as_of=AS_OF, **BY)
         service.add_participation(uow=uow, key=person, data=period(start_month="2024-07",
-                                  monthly_salary=6_000_000), as_of=AS_OF)
+                                  monthly_salary=6_000_000), as_of=AS_OF, **BY)
         service.add_participation(uow=uow, key=person, data=period(
             employer_unit_code=None, scheme="voluntary", hi_group_code="GD", start_month="2024-01",
-            end_month="2024-07", monthly_salary=1_500_000), as_of=AS_OF)
-        file = service.person_file(uow=uow, key="0123456789", as_of=AS_OF)
+            end_month="2024-07", monthly_salary=1_500_000), as_of=AS_OF, **BY)
+        file = service.person_file(uow=uow, key="0123456789", as_of=AS_OF, **BY)
         months = [row.month for row in file.history]
         assert months[0] == "2023-01" and months[-1] == "2026-11"
         assert len(file.history) == 12 + 7 + 29  # 2024-07 appears twice (two schemes)
@@ -191,7 +191,7 @@ class TestParticipation:
         code: str, field: str,
     ) -> None:
         with pytest.raises(InvalidInput) as caught:
-            service.add_participation(uow=uow, key=person, data=period(**overrides), as_of=AS_OF)
+            service.add_participation(uow=uow, key=person, data=period(**overrides), as_of=AS_OF, **BY)
         assert (caught.value.code, caught.value.field) == (code, field)
         assert count(uow, Participation) == 0
 
@@ -202,11 +202,11 @@ class TestParticipation:
             period(monthly_salary=6_000_000.5)
 
     def test_overlap_with_the_same_employer(self, uow: UnitOfWork, person: str, employer: EmployerPublic) -> None:
-        service.add_participation(uow=uow, key=person, data=period(end_month="2024-12"), as_of=AS_OF)
+        service.add_participation(uow=uow, key=person, data=period(end_month="2024-12"), as_of=AS_OF, **BY)
         with pytest.raises(Conflict) as caught:
-            service.add_participation(uow=uow, key=person, data=period(start_month="2024-12"), as_of=AS_OF)
+            service.add_participation(uow=uow, key=person, data=period(start_month="2024-12"), as_of=AS_OF, **BY)
         assert caught.value.code == "participation.overlap"
-        service.add_participation(uow=uow, key=person, data=period(start_month="2025-01"), as_of=AS_OF)
+        service.add_participation(uow=uow, key=person, data=period(start_month="2025-01"), as_of=AS_OF, **BY)
         assert count(uow, Participation) == 2
 
 
@@ -214,24 +214,24 @@ class TestDeathNotices:
     def test_closes_open_periods_and_is_idempotent(
         self, uow: UnitOfWork, person: str, employer: EmployerPublic
     ) -> None:
-        service.add_participation(uow=uow, key=person, data=period(), as_of=AS_OF)
+        service.add_participation(uow=uow, key=person, data=period(), as_of=AS_OF, **BY)
         notice = DeathNoticeIn(citizen_id=person, death_date=dt.date(2026, 9, 15))
-        result = deaths.receive_death_notice(uow=uow, data=notice, as_of=AS_OF)
+        result = deaths.receive_death_notice(uow=uow, data=notice, as_of=AS_OF, **BY)
         assert (result.registered_person, result.periods_closed) == (True, 1)
-        again = deaths.receive_death_notice(uow=uow, data=notice, as_of=AS_OF)
+        again = deaths.receive_death_notice(uow=uow, data=notice, as_of=AS_OF, **BY)
         assert again.already_received
-        file = service.person_file(uow=uow, key=person, as_of=AS_OF)
+        file = service.person_file(uow=uow, key=person, as_of=AS_OF, **BY)
         assert file.person.death_date == dt.date(2026, 9, 15)
         assert file.history[-1].month == "2026-09"
         with pytest.raises(InvalidInput) as caught:
-            service.add_participation(uow=uow, key=person, data=period(start_month="2026-10"), as_of=AS_OF)
+            service.add_participation(uow=uow, key=person, data=period(start_month="2026-10"), as_of=AS_OF, **BY)
         assert caught.value.code == "period.after_death"
 
     def test_refuses_future_deaths_and_unknown_people(self, uow: UnitOfWork, person: str) -> None:
         with pytest.raises(InvalidInput) as caught:
             deaths.receive_death_notice(
-                uow=uow, data=DeathNoticeIn(citizen_id=person, death_date=dt.date(2027, 1, 1)), as_of=AS_OF)
+                uow=uow, data=DeathNoticeIn(citizen_id=person, death_date=dt.date(2027, 1, 1)), as_of=AS_OF, **BY)
         assert caught.value.code == "death_date.future"
         with pytest.raises(NotFound):
             deaths.receive_death_notice(
-                uow=uow, data=DeathNoticeIn(citizen_id="001085099999", death_date=AS_OF), as_of=AS_OF)
+                uow=uow, data=DeathNoticeIn(citizen_id="001085099999", death_date=AS_OF), as_of=AS_OF, **BY)

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import aliased
 from typer.testing import CliRunner
 
+from ansinh.audit import service as audit
 from ansinh.core.errors import Conflict, InvalidInput
 from ansinh.db.uow import UnitOfWork
 from ansinh.org.models import AdminUnit
@@ -53,6 +54,28 @@ def test_synthesise_writes_what_it_generated(db: Engine) -> None:
         assert record is not None
         assert (record.full_name, record.birth_date, record.sex) == (person.full_name, person.birth_date, person.sex)
     assert pensioners == summary.pensioners
+
+
+def test_a_load_is_one_audit_event_by_the_system(db: Engine) -> None:
+    """2 000 people and their histories: one event with the rows written, not one per row."""
+    summary = synthesise(engine=db, people=2_000, seed=5, as_of=AS_OF)
+    [event] = audit.events(uow=UnitOfWork(db))
+    assert (event.actor, event.role, event.action, event.record_type) == (
+        "system", "system", "registry.bulk_load", "registry")
+    assert event.detail["written"] == {  # type: ignore[comparison-overlap]
+        "population_record": summary.people, "household": summary.households, "person": summary.registered,
+        "employer": summary.employers, "participation": summary.participation_periods,
+        "death_notice": summary.deaths,
+    }
+    assert event.occurred_at == "2026-11-22T17:00:00.000000Z"  # the start of AS_OF in Vietnam (UTC+7)
+    assert audit.verify(uow=UnitOfWork(db)).ok
+
+
+def test_a_refused_load_leaves_no_event(db: Engine) -> None:
+    synthesise(engine=db, people=300, seed=1, as_of=AS_OF)
+    with pytest.raises(Conflict):
+        synthesise(engine=db, people=300, seed=2, as_of=AS_OF)
+    assert [e.detail["replace"] for e in audit.events(uow=UnitOfWork(db))] == [False]
 
 
 def test_one_province_only(db: Engine) -> None:
