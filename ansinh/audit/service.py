@@ -149,8 +149,8 @@ def _locked_head(session: Session) -> AuditHead:
     if session.get_bind().dialect.name == "sqlite":
         # SQLite ignores FOR UPDATE. A write (that changes nothing) takes its one write lock
         # now, waiting for any other writer, so the head read next cannot go stale.
-        session.execute(update(AuditHead.__table__).where(AuditHead.id == HEAD_ID)
-                        .values(last_seq=AuditHead.last_seq))
+        session.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values(last_seq=AuditHead.last_seq)
+                        .execution_options(synchronize_session=False))
     statement = (
         select(AuditHead).where(AuditHead.id == HEAD_ID).with_for_update()
         .execution_options(populate_existing=True)
