@@ -14,7 +14,7 @@ from ansinh.core import clock
 from ansinh.db.uow import UnitOfWork
 from ansinh.org.models import Office, OfficeKind
 
-PASSWORD = "correct horse battery"  # noqa: S105 - test accounts only
+PASSWORD = "correct horse battery"
 """Every test account's password (long enough for the rule)."""
 
 TEST_CENTRAL = "TEST-HQ"

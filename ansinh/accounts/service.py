@@ -105,7 +105,7 @@ def add_posting(*, uow: UnitOfWork, username: str, office_code: str, role: Role,
     with uow:
         account = _account(uow, username)
         if account.kind != AccountKind.STAFF:
-            raise InvalidInput(f"{username} is a {account.kind.value} account", code="posting.not_staff",
+            raise InvalidInput(f"{username} is a {account.kind} account", code="posting.not_staff",
                                field="username", rule="only staff accounts hold postings")
         office = _office_in_force(uow, office_code, valid_from)
         posting = Posting(account_id=account.id, office_id=office.id, role=role.value, valid_from=valid_from)
@@ -134,13 +134,14 @@ def _postings_on(uow: UnitOfWork, account_id: int, on: dt.date) -> list[tuple[Po
 
 def _principal(account: Account, credential_id: int | None, posting: tuple[Posting, Office] | None) -> Principal:
     if posting is None:
-        return Principal(account_id=account.id, username=account.username, kind=account.kind,
-                         role=ROLE_OF_KIND[account.kind], display_name=account.display_name,
+        return Principal(account_id=account.id, username=account.username, kind=AccountKind(account.kind),
+                         role=ROLE_OF_KIND[AccountKind(account.kind)], display_name=account.display_name,
                          person_id=account.person_id, employer_id=account.employer_id,
                          facility_code=account.facility_code, credential_id=credential_id)
     held, office = posting
-    return Principal(account_id=account.id, username=account.username, kind=account.kind, role=Role(held.role),
-                     display_name=account.display_name, office_id=office.id, office_code=office.code,
+    return Principal(account_id=account.id, username=account.username, kind=AccountKind(account.kind),
+                     role=Role(held.role), display_name=account.display_name, office_id=office.id,
+                     office_code=office.code,
                      national=office.kind == OfficeKind.CENTRAL, credential_id=credential_id)
 
 
@@ -224,7 +225,7 @@ def issue_api_key(*, uow: UnitOfWork, username: str, label: str, now: dt.datetim
     with uow:
         account = _account(uow, username)
         if account.kind != AccountKind.FACILITY:
-            raise InvalidInput(f"{username} is a {account.kind.value} account", code="api_key.not_facility",
+            raise InvalidInput(f"{username} is a {account.kind} account", code="api_key.not_facility",
                                field="username", rule="API keys are issued to health facilities' clients")
         issued = _issue(uow, account, None, CredentialKind.API_KEY, now=now, label=label)
         uow.commit()

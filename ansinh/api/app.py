@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
+
 from fastapi import Depends, FastAPI
 from sqlalchemy import Engine
+from starlette.middleware.sessions import SessionMiddleware
 
 from ansinh import __version__
 from ansinh.api.deps import refuse_nul_characters
 from ansinh.api.errors import PROBLEM_RESPONSES, install_error_handlers
+from ansinh.core.settings import get_settings
 from ansinh.db.engine import engine_for
 
 API_PREFIX = "/api/v1"
@@ -15,6 +19,7 @@ API_PREFIX = "/api/v1"
 
 def create_app(engine: Engine | None = None) -> FastAPI:
     """Build the application on ``engine`` (default: the configured database)."""
+    from ansinh.accounts.api import router as accounts_router
     from ansinh.api.law import router as law_router
     from ansinh.core.logging import configure_logging
     from ansinh.org.api import router as org_router
@@ -33,8 +38,12 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     configure_logging()
     app.state.engine = engine or engine_for()
     install_error_handlers(app)
-    for router in (people_router, employers_router, org_router, law_router, quote_router):
+    for router in (accounts_router, people_router, employers_router, org_router, law_router, quote_router):
         app.include_router(router, prefix=API_PREFIX, responses=PROBLEM_RESPONSES,
                            dependencies=[Depends(refuse_nul_characters)])
     mount_web(app)
+    if get_settings().oidc_issuer:
+        # The e-identity sign-in keeps its state (nonce, return path) in a signed cookie.
+        app.add_middleware(SessionMiddleware, secret_key=get_settings().state_key or secrets.token_urlsafe(32),
+                           https_only=get_settings().cookie_secure, same_site="lax")
     return app

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ansinh.core.errors import InvalidInput, NotFound
-from ansinh.registry.models import Employer, Person
+from ansinh.registry.models import Employer, Participation, Person
 
 PERSON_KEY_RULE = "a person is named by a 12-digit citizen ID or a 10-digit SI number"
 EMPLOYER_KEY_RULE = "an employer is named by its unit code or its tax code"
@@ -43,3 +43,9 @@ def employer_by_key(session: Session, key: str, *, field: str = "key") -> Employ
             rule=EMPLOYER_KEY_RULE,
         )
     return employer
+
+
+def has_declared(session: Session, *, employer_id: int, person_id: int) -> bool:
+    """Whether the employer has ever declared the person (any participation period with it)."""
+    return session.scalar(select(Participation.id).where(
+        Participation.person_id == person_id, Participation.employer_id == employer_id).limit(1)) is not None

@@ -8,17 +8,21 @@ the error carries.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from ansinh.accounts.jurisdiction import check_person, visible_people
+from ansinh.accounts.principal import Principal
+from ansinh.accounts.roles import Permission
 from ansinh.api.deps import AsOf, UowDep
 from ansinh.core import clock
-from ansinh.core.actor import SYSTEM
 from ansinh.core.errors import InvalidInput, NotFound
 from ansinh.registry import service
 from ansinh.registry.schemas import HistoryMonth, PersonList
 from ansinh.web.render import redirect, render, render_error
+from ansinh.web.session import page_user
 
 router = APIRouter()
 
@@ -62,15 +66,16 @@ def _exact_match(result: PersonList, query: str) -> str | None:
     "/officer/people", name="person_search", response_model=None, include_in_schema=False
 )
 def person_search(
-    request: Request, uow: UowDep, q: str = ""
+    request: Request, uow: UowDep, user: Annotated[Principal, Depends(page_user(Permission.PERSON_SEARCH))],
+    q: str = "",
 ) -> HTMLResponse | RedirectResponse:
     """Search by citizen ID, SI number or name; an exact ID goes straight to the person."""
     query = q.strip()
     if not query:
         return render(request, "registry/search.html", {"query": "", "result": None, "error": None})
     try:
-        result = service.find_people(uow=uow, query=query, limit=SEARCH_LIMIT,
-                                     actor=SYSTEM, at=clock.now())  # actor: signed-in principal
+        found = service.find_people(uow=uow, query=query, limit=SEARCH_LIMIT, actor=user.actor, at=clock.now())
+        result = visible_people(uow=uow, principal=user, people=found, on=clock.today())
     except InvalidInput as error:
         return render(
             request, "registry/search.html", {"query": query, "result": None, "error": error},
@@ -86,11 +91,12 @@ def person_search(
 
 
 @router.get("/officer/people/{key}", name="person_page", include_in_schema=False)
-def person_page(request: Request, key: str, uow: UowDep, as_of: AsOf) -> HTMLResponse:
+def person_page(request: Request, key: str, uow: UowDep, as_of: AsOf,
+                user: Annotated[Principal, Depends(page_user(Permission.PERSON_READ))]) -> HTMLResponse:
     """A person's file: identity, employers, participation periods and monthly history."""
     try:
-        file = service.person_file(uow=uow, key=key, as_of=as_of,
-                                   actor=SYSTEM, at=clock.now())  # actor: signed-in principal
+        check_person(uow=uow, principal=user, key=key, on=clock.today())
+        file = service.person_file(uow=uow, key=key, as_of=as_of, actor=user.actor, at=clock.now())
     except (NotFound, InvalidInput) as error:
         return render_error(request, error, value=key)
     return render(

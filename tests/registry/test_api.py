@@ -12,6 +12,7 @@ from ansinh.api.app import create_app
 from ansinh.db.uow import UnitOfWork
 from ansinh.registry.models import Employer, Participation, Person
 from tests.registry.conftest import AS_OF, HOAN_KIEM, AddToRegister
+from tests.signin import officer_headers
 
 PERSON = {"citizen_id": "001085012345", "full_name": "Nguyễn Văn An", "birth_date": "1985-03-02",
           "sex": "male", "residence_commune_code": HOAN_KIEM, "si_number": "0123456789"}
@@ -25,7 +26,7 @@ AT = {"as_of": AS_OF.isoformat()}
 @pytest.fixture
 def client(db: Engine, add_to_register: AddToRegister) -> Iterator[TestClient]:
     add_to_register()
-    with TestClient(create_app(db)) as client:
+    with TestClient(create_app(db), headers=officer_headers(db)) as client:
         yield client
 
 

@@ -24,6 +24,7 @@ from tests.factories import (
     register_employer,
     register_person,
 )
+from tests.signin import sign_in_pages, staff
 
 NBSP = "\u00a0"
 PAGE = "/officer/people/{}"
@@ -32,6 +33,7 @@ PAGE = "/officer/people/{}"
 @pytest.fixture
 def client(db: Engine) -> Iterator[TestClient]:
     with TestClient(create_app(db)) as client:
+        sign_in_pages(client, staff(db))
         yield client
 
 

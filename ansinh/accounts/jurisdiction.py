@@ -1,0 +1,129 @@
+"""Jurisdiction: which records a signed-in principal may see, on a date.
+
+- Staff of a central office see the whole country.
+- Other staff see the people living, and the employers located, in the areas their office
+  serves on that date, or that an office below theirs serves (a provincial office sees its
+  district offices' areas). After a restructuring the same record falls to the successor
+  office from the effective date, with no change to the record.
+- A citizen sees only their own record.
+- An employer sees itself and the people it has declared (any participation with it).
+- A health facility sees no registry record: it checks cards and its own claims.
+
+A record outside the caller's jurisdiction answers exactly as a record that does not
+exist (``NotFound``), so that probing does not reveal who is registered. The API checks it
+on the day of the request: an officer acts for their office as it is today, and may then
+read the record as it stood on any date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from ansinh.accounts.principal import Principal
+from ansinh.accounts.roles import Role
+from ansinh.core.errors import NotFound
+from ansinh.db.uow import UnitOfWork
+from ansinh.org.directory import offices_by_id, responsible_office
+from ansinh.org.service import commune_infos
+from ansinh.registry.lookups import employer_by_key, has_declared, person_by_key
+from ansinh.registry.schemas import EmployerList, PersonList
+
+STAFF_DEPTH = 4
+"""Office tiers at most (central, regional, provincial, grassroots): bounds the walk up."""
+
+
+def _commune_code(uow: UnitOfWork, commune_id: int) -> tuple[str, dt.date]:
+    """The code of a commune and a day it was in force on, to read it by."""
+    commune = commune_infos(uow=uow, ids=[commune_id]).get(commune_id)
+    if commune is None:
+        raise NotFound("the record's commune is not in the map", code="commune.unknown")
+    return commune.code, commune.valid_from
+
+
+def _covers(uow: UnitOfWork, principal: Principal, commune_id: int, on: dt.date) -> bool:
+    """Whether the principal's office, or an office under it, serves the commune on ``on``."""
+    if principal.national:
+        return True
+    if principal.office_id is None:
+        return False
+    code, read_on = _commune_code(uow, commune_id)
+    serving = responsible_office(uow=uow, commune_code=code, on=on, read_on=read_on).offices
+    frontier = {office.id for office in serving}
+    for _ in range(STAFF_DEPTH):
+        if principal.office_id in frontier:
+            return True
+        parents = {o.parent_id for o in offices_by_id(uow.session, frontier).values() if o.parent_id is not None}
+        if not parents:
+            return False
+        frontier = parents
+    return principal.office_id in frontier
+
+
+def _hidden(what: str, key: str, field: str) -> NotFound:
+    return NotFound(f"no {what} registered as {key}", code=f"{what}.not_found", field=field)
+
+
+def check_person(*, uow: UnitOfWork, principal: Principal, key: str, on: dt.date, field: str = "key") -> int:
+    """The id of the person ``key`` if ``principal`` may see them on ``on``; else ``person.not_found``."""
+    with uow:
+        person = person_by_key(uow.session, key, field=field)
+        if principal.role == Role.CITIZEN:
+            visible = person.id == principal.person_id
+        elif principal.role == Role.EMPLOYER:
+            visible = principal.employer_id is not None and has_declared(
+                uow.session, employer_id=principal.employer_id, person_id=person.id)
+        elif principal.role == Role.FACILITY:
+            visible = False
+        else:
+            visible = _covers(uow, principal, person.residence_commune_id, on)
+        if not visible:
+            raise _hidden("person", key, field)
+        return person.id
+
+
+def check_employer(*, uow: UnitOfWork, principal: Principal, key: str, on: dt.date, field: str = "key") -> int:
+    """The id of the employer ``key`` if ``principal`` may see it on ``on``; else ``employer.not_found``."""
+    with uow:
+        employer = employer_by_key(uow.session, key, field=field)
+        if principal.role == Role.EMPLOYER:
+            visible = employer.id == principal.employer_id
+        elif principal.role in {Role.CITIZEN, Role.FACILITY}:
+            visible = False
+        else:
+            visible = _covers(uow, principal, employer.address_commune_id, on)
+        if not visible:
+            raise _hidden("employer", key, field)
+        return employer.id
+
+
+def sees_commune(*, uow: UnitOfWork, principal: Principal, commune_id: int, on: dt.date) -> bool:
+    """Whether a staff principal's jurisdiction covers the commune (for filtering search results)."""
+    with uow:
+        return principal.role not in {Role.CITIZEN, Role.EMPLOYER, Role.FACILITY} and _covers(
+            uow, principal, commune_id, on)
+
+
+def _sees(check: Callable[..., int], uow: UnitOfWork, principal: Principal, key: str, on: dt.date) -> bool:
+    try:
+        check(uow=uow, principal=principal, key=key, on=on)
+    except NotFound:
+        return False
+    return True
+
+
+def visible_people(*, uow: UnitOfWork, principal: Principal, people: PersonList, on: dt.date) -> PersonList:
+    """The search results the principal may see (all of them for a central office)."""
+    if principal.national:
+        return people
+    items = [p for p in people.items if _sees(check_person, uow, principal, p.citizen_id, on)]
+    return PersonList(items=items, count=len(items))
+
+
+def visible_employers(*, uow: UnitOfWork, principal: Principal, employers: EmployerList,
+                      on: dt.date) -> EmployerList:
+    """The employers found that the principal may see."""
+    if principal.national:
+        return employers
+    items = [e for e in employers.items if _sees(check_employer, uow, principal, e.unit_code, on)]
+    return EmployerList(items=items, count=len(items))
