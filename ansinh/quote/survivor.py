@@ -8,8 +8,8 @@ months of pension received counting the month of death, are required) or
 ``work_injury_recipient`` (then ``loss_percent``, at least 31, and ``monthly_received``, the
 allowance, are required); ``work_related_death`` marks a death from a work accident or
 occupational disease. A member's lump sum is paid on the average salary revalued with the
-coefficient table of the year of death; State pay-scale and voluntary careers needing it are
-refused (see :mod:`ansinh.rules.survivor`). The contract has no field for the dependants'
+tables of the year of death (employer-set pay and the State pay scale); careers with voluntary
+months needing it are refused (see :mod:`ansinh.rules.survivor`). The contract has no field for the dependants'
 choice of the lump sum instead of the monthly allowance, so it is not offered here (the
 calculator takes ``lump_sum_chosen``).
 """

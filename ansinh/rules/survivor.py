@@ -39,12 +39,14 @@ disease allowance); ``work_related_death`` says the death was from a work accide
   - a recipient without contribution months: ``lump_sum.work_injury_recipient_months`` (3
     under Law 41 art. 89(3); none under Law 58, which sets no such amount) × the allowance.
 
-The average salary for the member's lump sum is the revalued average of all compulsory
-months, the same as for the one-time withdrawal (Decree 158/2025 art. 15(7)). The caller may
-give it; otherwise :func:`ansinh.rules.pension_salary.average_salary` computes it for
-employer-set pay with the coefficient table of the year of death (taken as the year of
-grant); a year without an encoded table raises ``ParameterNotInForce`` rather than reuse
-another. State pay-scale and voluntary careers are refused for that lump sum.
+The average salary for the member's lump sum is the revalued average of art. 72 to the last
+month paid (Law 41/2024 art. 89(1); Decree 158/2025 art. 15(7)). The caller may give it;
+otherwise :func:`ansinh.rules.pension_salary.average_salary` computes it, with the tables of
+the year of death taken as the year of grant: employer-set pay over all months, State
+pay-scale salaries over the last years by the year SI began, revalued by the base salary or
+reference level of the day of death; a year without an encoded table raises
+``ParameterNotInForce`` rather than reuse another. Careers with voluntary months are refused
+for that lump sum (``survivor.voluntary_not_modelled``).
 
 Not modelled: the work-injury death allowance (36 × the base salary, regime ``work_injury``),
 the dependants' own conditions (age, loss of capacity, income under the reference level: the

@@ -81,24 +81,23 @@ def _years(months: int) -> Fraction:
 
 def _average(params: ParameterSet, day: dt.date, history: Sequence[SurvivorPeriod],
              given: Fraction | None) -> tuple[Fraction, list[Line]]:
-    """The revalued average salary of all compulsory months (Decree 158/2025 art. 15(7))."""
+    """The revalued average salary (Law 41/2024 art. 72, to the last month paid; Decree 158/2025
+    art. 15(7)): employer-set pay over all months, State pay-scale salaries by their own rules
+    (:mod:`ansinh.rules.pension_salary`). Voluntary months are refused: the survivor rules of
+    voluntary SI (Law 41 arts. 109-111, Decree 158 art. 21) are not modelled."""
     for position, period in enumerate(history):
         if period.voluntary:
             raise InvalidInput("the lump sum of a career with voluntary SI is not modelled (Law 41/2024 art. 110-111)",
                                code="survivor.voluntary_not_modelled", field=field_of(period, position, "scheme"),
                                rule="only compulsory SI careers are quoted for the survivor lump sum")
-        if period.state_scale:
-            raise InvalidInput(
-                "salaries on the State pay scale are revalued by the reference level, which is not modelled",
-                code="sector.state_not_supported", field=field_of(period, position, "sector"),
-                rule="only salaries set by the employer are averaged for the survivor lump sum")
     if given is not None:
         return given, [Line(
             "Average salary", "Mức bình quân tiền lương",
             f"{dong(round_half_up(given))} (given, revalued)",
             "Law on Social Insurance 41/2024/QH15, art. 72; Decree 158/2025/ND-CP, art. 15(7)",
         )]
-    periods = tuple(SalaryPeriod(start=p.start, end=p.end, salary=p.salary, index=p.index if p.index is not None else i)
+    periods = tuple(SalaryPeriod(start=p.start, end=p.end, salary=p.salary, sector="state" if p.state_scale else
+                                 "enterprise", index=p.index if p.index is not None else i)
                     for i, p in enumerate(history))
     # the table of the year of grant, taken as the year of death (the decision date is not in the case)
     average, _, lines = average_salary(params, periods, day)

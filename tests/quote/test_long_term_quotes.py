@@ -127,11 +127,25 @@ def test_survivor_lump_sum_revalued() -> None:
     assert survivor_quote(case)["amounts"]["lump_sum"] == 112_601_081
 
 
-def test_survivor_state_scale_lump_sum_is_refused() -> None:
-    case = {**SURVIVOR, "history": [{"from": "2020-01", "to": "2026-02", "salary": 8_000_000, "sector": "state"}]}
+def test_survivor_state_scale_lump_sum() -> None:
+    """Pay coefficient 3.00 from 2024-07 to 2026-02 (salary 3 × 2,340,000 = 7,020,000), death
+    2026-03-15: SI began 2024 (band 2020: the last 20 years, here all 20 months), after 2016, so
+    revalued by the 2026 CPI table (2024 × 1.03, 2025 and 2026 × 1.00): (6 × 1.03 + 14) =
+    20.18 × 7,020,000 = 141,663,600 / 20 = 7,083,180. 20 months = 1 year 8 months → 2 years × 2
+    = 4 months = 28,332,720."""
+    case = {**SURVIVOR, "dependants": [],
+            "history": [{"from": "2024-07", "to": "2026-02", "salary": 7_020_000, "sector": "state"}]}
+    assert survivor_quote(case)["amounts"]["lump_sum"] == 28_332_720
+
+
+def test_survivor_voluntary_lump_sum_is_refused() -> None:
+    """A career with voluntary months needing the lump sum: the voluntary survivor rules are not modelled."""
+    case = {**SURVIVOR, "dependants": [],
+            "history": [{"from": "2024-07", "to": "2025-06", "salary": 7_020_000},
+                        {"from": "2025-07", "to": "2026-02", "salary": 3_000_000, "scheme": "voluntary"}]}
     with pytest.raises(InvalidInput) as error:
         survivor_quote(case)
-    assert (error.value.code, error.value.field) == ("sector.state_not_supported", "history.0.sector")
+    assert (error.value.code, error.value.field) == ("survivor.voluntary_not_modelled", "history.1.scheme")
 
 
 @pytest.mark.parametrize(("dependants", "field"), [

@@ -169,13 +169,39 @@ def test_lump_sum_rounded_once_half_up() -> None:
     assert death(*history).lump_sum == 30_000_002
 
 
-def test_state_scale_and_voluntary_lump_sums_are_refused() -> None:
-    with pytest.raises(InvalidInput) as error:
-        death(before(DEATH, 12, state_scale=True))
-    assert error.value.field == "history.0.sector"
+def state_career(last: dt.date) -> tuple[SurvivorPeriod, ...]:
+    """A State pay-scale career from 2015-01 at the pay coefficient 3.00: each salary is 3 × the
+    base salary of its month (1,150,000 from 2013-07, 1,210,000 from 2016-05, 1,300,000,
+    1,390,000, 1,490,000, 1,800,000 from 2023-07, 2,340,000 from 2024-07)."""
+    rows = [(D(2015, 1, 1), D(2016, 4, 1), 3_450_000), (D(2016, 5, 1), D(2017, 6, 1), 3_630_000),
+            (D(2017, 7, 1), D(2018, 6, 1), 3_900_000), (D(2018, 7, 1), D(2019, 6, 1), 4_170_000),
+            (D(2019, 7, 1), D(2023, 6, 1), 4_470_000), (D(2023, 7, 1), D(2024, 6, 1), 5_400_000),
+            (D(2024, 7, 1), last, 7_020_000)]
+    return tuple(SurvivorPeriod(start, end, salary, state_scale=True) for start, end, salary in rows)
+
+
+@pytest.mark.parametrize(("day", "last", "lump_sum"), [
+    (D(2025, 6, 30), D(2025, 5, 1), 147_420_000),
+    (D(2025, 8, 10), D(2025, 7, 1), 154_440_000),
+])
+def test_state_scale_lump_sum(day: dt.date, last: dt.date, lump_sum: int) -> None:
+    """SI began 2015-01 (band 2007-2015: the last 10 years averaged, Law 58 art. 62(1)(d), Law 41
+    art. 72(1)(d)); began before 2016, so each coefficient is revalued by the base salary (the
+    reference level) of the day of death: 3 × 2,340,000 = 7,020,000 a month. Law 58, last month
+    2025-05: 125 months = 10 years 5 months → 10.5 × 2 = 21 months × 7,020,000 = 147,420,000.
+    Law 41, last month 2025-07: 127 months = 10 years 7 months → 11 × 2 = 22 months =
+    154,440,000 (the whole period averages the same, so Decree 158 art. 15(2)(c) changes nothing)."""
+    result = death(*state_career(last), as_of=day)
+    assert result.lump_sum == lump_sum
+    assert any("7,020,000" in line.value and "State" in line.label for line in result.explanation)
+
+
+def test_voluntary_lump_sum_is_refused() -> None:
+    """The survivor rules of voluntary SI (Law 41 arts. 109-111, Decree 158 art. 21) are not
+    modelled: a career with voluntary months needing the lump sum is refused, naming the period."""
     with pytest.raises(InvalidInput) as error:
         death(before(D(2026, 1, 1), 6), before(DEATH, 2, voluntary=True))
-    assert error.value.field == "history.1.scheme"
+    assert (error.value.code, error.value.field) == ("survivor.voluntary_not_modelled", "history.1.scheme")
 
 
 def test_lump_sum_without_an_encoded_coefficient_table_raises() -> None:
