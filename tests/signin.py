@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, or_, select
@@ -11,6 +12,7 @@ from ansinh.accounts import service
 from ansinh.accounts.models import AccountKind, CredentialKind
 from ansinh.accounts.roles import Role
 from ansinh.core import clock
+from ansinh.core.actor import Actor
 from ansinh.db.uow import UnitOfWork
 from ansinh.org.models import Office, OfficeKind
 
@@ -18,6 +20,9 @@ PASSWORD = "correct horse battery"
 """Every test account's password (long enough for the rule)."""
 
 TEST_CENTRAL = "TEST-HQ"
+BY_ADMIN: dict[str, Any] = {"actor": Actor(username="admin.test", role="administrator"),
+                            "at": dt.datetime(2026, 1, 2, 8, 0, tzinfo=dt.UTC)}
+"""Who opens test accounts, and when: ``service.create_account(..., **BY_ADMIN)``."""
 
 
 def national_office(engine: Engine) -> str:
@@ -43,9 +48,9 @@ def staff(engine: Engine, *, role: Role = Role.OFFICER, office_code: str | None 
     name = username or f"{role.value}.{office.lower()}"
     service.create_account(uow=UnitOfWork(engine), username=name, kind=AccountKind.STAFF,
                            display_name=f"{role.value.title()} at {office}", password=PASSWORD,
-                           created_on=dt.date(2016, 1, 1))
+                           **BY_ADMIN)
     service.add_posting(uow=UnitOfWork(engine), username=name, office_code=office, role=role,
-                        valid_from=dt.date(2016, 1, 1))
+                        valid_from=dt.date(2016, 1, 1), **BY_ADMIN)
     return name
 
 

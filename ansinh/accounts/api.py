@@ -55,7 +55,7 @@ def who_am_i(principal: CurrentPrincipal) -> PrincipalPublic:
 
 
 @router.post("/accounts", response_model=CreatedPublic, status_code=status.HTTP_201_CREATED)
-def create_account(body: AccountCreate, uow: UowDep, _admin: Administrator) -> CreatedPublic:
+def create_account(body: AccountCreate, uow: UowDep, admin: Administrator) -> CreatedPublic:
     """Open an account (administrators). Citizens link by citizen ID, employers by unit code."""
     with uow:
         person_id = person_by_key(uow.session, body.citizen_id, field="citizen_id").id if body.citizen_id else None
@@ -64,20 +64,21 @@ def create_account(body: AccountCreate, uow: UowDep, _admin: Administrator) -> C
         account_id = service.create_account(
             uow=uow, username=body.username, kind=AccountKind(body.kind), display_name=body.display_name,
             password=body.password, person_id=person_id, employer_id=employer_id,
-            facility_code=body.facility_code, created_on=clock.today())
+            facility_code=body.facility_code, actor=admin.actor, at=clock.now())
     return CreatedPublic(id=account_id)
 
 
 @router.post("/accounts/{username}/postings", response_model=CreatedPublic, status_code=status.HTTP_201_CREATED)
-def add_posting(username: str, body: PostingCreate, uow: UowDep, _admin: Administrator) -> CreatedPublic:
+def add_posting(username: str, body: PostingCreate, uow: UowDep, admin: Administrator) -> CreatedPublic:
     """Post a staff account to a role at an office from a date (administrators)."""
     posting_id = service.add_posting(uow=uow, username=username, office_code=body.office_code, role=body.role,
-                                     valid_from=body.valid_from)
+                                     valid_from=body.valid_from, actor=admin.actor, at=clock.now())
     return CreatedPublic(id=posting_id)
 
 
 @router.post("/accounts/{username}/api-keys", response_model=ApiKeyPublic, status_code=status.HTTP_201_CREATED)
-def issue_api_key(username: str, body: ApiKeyCreate, uow: UowDep, _admin: Administrator) -> ApiKeyPublic:
+def issue_api_key(username: str, body: ApiKeyCreate, uow: UowDep, admin: Administrator) -> ApiKeyPublic:
     """Issue an API key to a health facility's client (administrators); shown once."""
-    secret = service.issue_api_key(uow=uow, username=username, label=body.label, now=clock.now())
+    secret = service.issue_api_key(uow=uow, username=username, label=body.label, now=clock.now(),
+                                   actor=admin.actor)
     return ApiKeyPublic(api_key=secret, label=body.label)

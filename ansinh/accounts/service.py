@@ -27,6 +27,8 @@ from ansinh.accounts.credentials import (
 from ansinh.accounts.models import Account, AccountKind, Credential, CredentialKind, Posting
 from ansinh.accounts.principal import Principal
 from ansinh.accounts.roles import STAFF_ROLES, Role
+from ansinh.audit.service import record_event
+from ansinh.core.actor import Actor
 from ansinh.core.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
 from ansinh.core.settings import get_settings
 from ansinh.db.uow import UnitOfWork
@@ -61,8 +63,8 @@ def _check_password(password: str) -> None:
                            field="password", rule=f"a password has at least {MIN_PASSWORD_LENGTH} characters")
 
 
-def create_account(*, uow: UnitOfWork, username: str, kind: AccountKind, display_name: str,
-                   created_on: dt.date, password: str | None = None, person_id: int | None = None,
+def create_account(*, uow: UnitOfWork, username: str, kind: AccountKind, display_name: str, actor: Actor,
+                   at: dt.datetime, password: str | None = None, person_id: int | None = None,
                    employer_id: int | None = None, facility_code: str | None = None) -> int:
     """Open an account; what it is linked to must fit its kind. Returns its id."""
     _check_username(username)
@@ -81,9 +83,11 @@ def create_account(*, uow: UnitOfWork, username: str, kind: AccountKind, display
         account = Account(username=username, kind=kind, display_name=display_name,
                           password_hash=hash_password(password) if password is not None else None,
                           person_id=person_id, employer_id=employer_id, facility_code=facility_code,
-                          active=True, failed_signins=0, created_on=created_on)
+                          active=True, failed_signins=0, created_on=at.date())
         uow.session.add(account)
         uow.session.flush()
+        record_event(uow=uow, actor=actor, action="account.create", record_type="account", record_id=account.id,
+                     at=at, detail={"username": username, "kind": kind.value})
         uow.commit()
         return account.id
 
@@ -97,7 +101,8 @@ def _office_in_force(uow: UnitOfWork, code: str, on: dt.date) -> Office:
     return office
 
 
-def add_posting(*, uow: UnitOfWork, username: str, office_code: str, role: Role, valid_from: dt.date) -> int:
+def add_posting(*, uow: UnitOfWork, username: str, office_code: str, role: Role, valid_from: dt.date,
+                actor: Actor, at: dt.datetime) -> int:
     """Post a staff account to ``role`` at an office from ``valid_from``."""
     if role not in STAFF_ROLES:
         raise InvalidInput(f"{role.value} is not a staff role", code="posting.role_invalid", field="role",
@@ -111,6 +116,9 @@ def add_posting(*, uow: UnitOfWork, username: str, office_code: str, role: Role,
         posting = Posting(account_id=account.id, office_id=office.id, role=role.value, valid_from=valid_from)
         uow.session.add(posting)
         uow.session.flush()
+        record_event(uow=uow, actor=actor, action="posting.create", record_type="posting", record_id=posting.id,
+                     at=at, detail={"username": username, "office": office_code, "role": role.value,
+                                    "valid_from": valid_from.isoformat()})
         uow.commit()
         return posting.id
 
@@ -197,12 +205,17 @@ def sign_in(*, uow: UnitOfWork, username: str, password: str, now: dt.datetime,
             if account.failed_signins >= settings.signin_max_failures:
                 account.locked_until = now + dt.timedelta(minutes=settings.signin_lock_minutes)
                 account.failed_signins = 0
+            record_event(uow=uow, actor=Actor(username=account.username, account_id=account.id),
+                         action="auth.signin_failed", record_type="account", record_id=account.id, at=now,
+                         detail={"locked": account.locked_until is not None and account.locked_until > now})
             uow.commit()
             raise _refuse_credentials()
         account.failed_signins = 0
         account.locked_until = None
         issued = _issue(uow, account, _choose_posting(uow, account, now.date(), role, office_code), kind,
                         now=now)
+        record_event(uow=uow, actor=issued.principal.actor, action="auth.signin", record_type="account",
+                     record_id=account.id, at=now, detail={"credential": kind.value})
         uow.commit()
         return issued
 
@@ -216,11 +229,13 @@ def sign_in_citizen(*, uow: UnitOfWork, person_id: int, now: dt.datetime,
             raise NotAuthenticated("no active citizen account for that identity", code="auth.no_account",
                                    field="citizen_id", rule="a citizen signs in to an account linked to them")
         issued = _issue(uow, account, None, kind, now=now)
+        record_event(uow=uow, actor=issued.principal.actor, action="auth.signin", record_type="account",
+                     record_id=account.id, at=now, detail={"credential": kind.value, "via": "e-identity"})
         uow.commit()
         return issued
 
 
-def issue_api_key(*, uow: UnitOfWork, username: str, label: str, now: dt.datetime) -> str:
+def issue_api_key(*, uow: UnitOfWork, username: str, label: str, now: dt.datetime, actor: Actor) -> str:
     """A new API key for a facility's machine client; the secret is shown only now."""
     with uow:
         account = _account(uow, username)
@@ -228,6 +243,8 @@ def issue_api_key(*, uow: UnitOfWork, username: str, label: str, now: dt.datetim
             raise InvalidInput(f"{username} is a {account.kind} account", code="api_key.not_facility",
                                field="username", rule="API keys are issued to health facilities' clients")
         issued = _issue(uow, account, None, CredentialKind.API_KEY, now=now, label=label)
+        record_event(uow=uow, actor=actor, action="api_key.issue", record_type="account", record_id=account.id,
+                     at=now, detail={"label": label, "credential_id": issued.principal.credential_id})
         uow.commit()
         return issued.secret
 
@@ -271,4 +288,11 @@ def sign_out(*, uow: UnitOfWork, secret: str, now: dt.datetime) -> None:
         credential = uow.session.scalar(select(Credential).where(Credential.digest == digest(secret)))
         if credential is not None and credential.revoked_at is None:
             credential.revoked_at = now
+            record_event(uow=uow, actor=Actor(username=_username(uow, credential.account_id),
+                                              account_id=credential.account_id),
+                         action="auth.signout", record_type="account", record_id=credential.account_id, at=now)
             uow.commit()
+
+
+def _username(uow: UnitOfWork, account_id: int) -> str:
+    return uow.session.scalar(select(Account.username).where(Account.id == account_id)) or str(account_id)

@@ -13,7 +13,7 @@ from ansinh.accounts.models import Account, AccountKind, Credential, CredentialK
 from ansinh.accounts.roles import Role
 from ansinh.core.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated
 from ansinh.db.uow import UnitOfWork
-from tests.signin import PASSWORD, national_office, staff
+from tests.signin import BY_ADMIN, PASSWORD, national_office, staff
 
 NOW = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
 TOKEN = frozenset({CredentialKind.BEARER_TOKEN})
@@ -102,7 +102,7 @@ def test_a_session_cookie_is_not_a_bearer_token(db: Engine) -> None:
 def test_staff_choose_a_posting_they_hold(db: Engine) -> None:
     name = staff(db, role=Role.APPROVER)
     service.add_posting(uow=UnitOfWork(db), username=name, office_code=national_office(db), role=Role.INSPECTOR,
-                        valid_from=dt.date(2020, 1, 1))
+                        valid_from=dt.date(2020, 1, 1), **BY_ADMIN)
     assert sign_in(db, name, role=Role.INSPECTOR).principal.role == Role.INSPECTOR
     with pytest.raises(Forbidden) as refused:
         sign_in(db, name, role=Role.ADMINISTRATOR)
@@ -125,13 +125,15 @@ def test_a_session_ends_with_its_posting(db: Engine) -> None:
 
 def test_facility_api_keys(db: Engine) -> None:
     service.create_account(uow=UnitOfWork(db), username="bv-bachmai", kind=AccountKind.FACILITY,
-                           display_name="Bệnh viện Bạch Mai", facility_code="01001", created_on=NOW.date())
-    secret = service.issue_api_key(uow=UnitOfWork(db), username="bv-bachmai", label="HIS", now=NOW)
+                           display_name="Bệnh viện Bạch Mai", facility_code="01001", **BY_ADMIN)
+    secret = service.issue_api_key(uow=UnitOfWork(db), username="bv-bachmai", label="HIS", now=NOW,
+                                   actor=BY_ADMIN["actor"])
     principal = service.authenticate(uow=UnitOfWork(db), secret=secret, now=NOW + dt.timedelta(days=400),
                                      kinds=frozenset({CredentialKind.API_KEY}))
     assert principal.role == Role.FACILITY and principal.facility_code == "01001"
     with pytest.raises(InvalidInput) as not_facility:
-        service.issue_api_key(uow=UnitOfWork(db), username=staff(db), label="x", now=NOW)
+        service.issue_api_key(uow=UnitOfWork(db), username=staff(db), label="x", now=NOW,
+                              actor=BY_ADMIN["actor"])
     assert not_facility.value.code == "api_key.not_facility"
 
 
@@ -148,7 +150,7 @@ def test_facility_api_keys(db: Engine) -> None:
 def test_bad_accounts_are_refused_naming_the_field(db: Engine, fields: dict[str, object], code: str,
                                                    field: str) -> None:
     data: dict[str, object] = {"username": "new.user", "kind": AccountKind.STAFF, "display_name": "New",
-                               "password": PASSWORD, "created_on": NOW.date(), **fields}
+                               "password": PASSWORD, **BY_ADMIN, **fields}
     with pytest.raises(InvalidInput) as refused:
         service.create_account(uow=UnitOfWork(db), **data)  # type: ignore[arg-type]
     assert (refused.value.code, refused.value.field) == (code, field)
@@ -160,4 +162,30 @@ def test_usernames_are_unique(db: Engine) -> None:
     name = staff(db)
     with pytest.raises(Conflict):
         service.create_account(uow=UnitOfWork(db), username=name, kind=AccountKind.STAFF, display_name="x",
-                               password=PASSWORD, created_on=NOW.date())
+                               password=PASSWORD, **BY_ADMIN)
+
+
+def test_account_changes_and_sign_ins_are_audited(db: Engine) -> None:
+    from ansinh.audit.models import AuditEvent
+    from ansinh.audit.service import verify
+
+    name = staff(db)
+    with pytest.raises(NotAuthenticated):
+        sign_in(db, name, password="guess")
+    issued = sign_in(db, name)
+    service.sign_out(uow=UnitOfWork(db), secret=issued.secret, now=NOW)
+    with UnitOfWork(db) as uow:
+        events = [(e.action, e.actor) for e in uow.session.scalars(select(AuditEvent).order_by(AuditEvent.seq))]
+    assert events == [("account.create", "admin.test"), ("posting.create", "admin.test"),
+                      ("auth.signin_failed", name), ("auth.signin", name), ("auth.signout", name)]
+    assert verify(uow=UnitOfWork(db)).ok
+
+
+def test_a_refused_account_writes_no_event(db: Engine) -> None:
+    from ansinh.audit.models import AuditEvent
+
+    with pytest.raises(InvalidInput):
+        service.create_account(uow=UnitOfWork(db), username="x", kind=AccountKind.STAFF, display_name="x",
+                               password=PASSWORD, **BY_ADMIN)
+    with UnitOfWork(db) as uow:
+        assert uow.session.scalar(select(AuditEvent.seq)) is None

@@ -20,7 +20,7 @@ from ansinh.api.app import create_app
 from ansinh.db.uow import UnitOfWork
 from ansinh.registry.lookups import employer_by_key, person_by_key
 from tests.factories import add_participation, register_employer, register_person
-from tests.signin import PASSWORD, bearer, staff
+from tests.signin import BY_ADMIN, PASSWORD, bearer, staff
 
 HANOI_PERSON = "001185004321"
 OTHER_PERSON = "001090001234"
@@ -39,9 +39,9 @@ def client(db: Engine) -> Iterator[TestClient]:
 def officer_at(db: Engine, office_code: str) -> dict[str, str]:
     name = f"officer.{office_code.lower()}"
     service.create_account(uow=UnitOfWork(db), username=name, kind=AccountKind.STAFF, display_name=name,
-                           password=PASSWORD, created_on=dt.date(2025, 7, 1))
+                           password=PASSWORD, **BY_ADMIN)
     service.add_posting(uow=UnitOfWork(db), username=name, office_code=office_code, role=Role.OFFICER,
-                        valid_from=dt.date(2025, 7, 1))
+                        valid_from=dt.date(2025, 7, 1), **BY_ADMIN)
     return bearer(db, name)
 
 
@@ -76,7 +76,7 @@ def test_a_citizen_sees_only_themselves(client: TestClient, db: Engine) -> None:
         person_id = person_by_key(uow.session, HANOI_PERSON).id
     service.create_account(uow=UnitOfWork(db), username=HANOI_PERSON, kind=AccountKind.CITIZEN,
                            display_name="Hương", password=PASSWORD, person_id=person_id,
-                           created_on=dt.date(2026, 1, 1))
+                           **BY_ADMIN)
     me = bearer(db, HANOI_PERSON)
     assert client.get(f"/api/v1/people/{HANOI_PERSON}/file", params=AS_OF, headers=me).status_code == 200
     assert client.get(f"/api/v1/people/{OTHER_PERSON}", params=AS_OF, headers=me).status_code == 404
@@ -91,7 +91,7 @@ def test_an_employer_sees_its_own_workers_only(client: TestClient, db: Engine) -
         employer_id = employer_by_key(uow.session, employer.unit_code).id
     service.create_account(uow=UnitOfWork(db), username="anh.duong", kind=AccountKind.EMPLOYER,
                            display_name="Ánh Dương", password=PASSWORD, employer_id=employer_id,
-                           created_on=dt.date(2026, 1, 1))
+                           **BY_ADMIN)
     unit = bearer(db, "anh.duong")
     assert client.get(f"/api/v1/people/{HANOI_PERSON}", params=AS_OF, headers=unit).status_code == 200
     assert client.get(f"/api/v1/people/{OTHER_PERSON}", params=AS_OF, headers=unit).status_code == 404

@@ -22,7 +22,7 @@ from ansinh.accounts.roles import ROLE_PERMISSIONS, STAFF_ROLES, Permission, Rol
 from ansinh.api.app import create_app
 from ansinh.db.uow import UnitOfWork
 from tests.factories import register_employer, register_person
-from tests.signin import PASSWORD, bearer, staff
+from tests.signin import BY_ADMIN, PASSWORD, bearer, staff
 
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
@@ -51,6 +51,9 @@ ROUTES: dict[str, str | Permission] = {
     "GET /api/v1/areas/provinces/{code}": PUBLIC,
     "GET /api/v1/areas/communes": PUBLIC,
     "GET /api/v1/areas/communes/{code}": PUBLIC,
+    "GET /api/v1/offices": PUBLIC,
+    "GET /api/v1/offices/responsible": PUBLIC,
+    "GET /api/v1/offices/{code}": PUBLIC,
     "GET /api/v1/law": PUBLIC,
     "GET /api/v1/law/{key}": PUBLIC,
     "POST /api/v1/quote": PUBLIC,
@@ -89,7 +92,7 @@ def callers(db: Engine) -> dict[Role, dict[str, str]]:
                              (Role.EMPLOYER, AccountKind.EMPLOYER, {"employer_id": employer_id}),
                              (Role.FACILITY, AccountKind.FACILITY, {"facility_code": "01001"})):
         service.create_account(uow=UnitOfWork(db), username=f"{role.value}.account", kind=kind,
-                               display_name=role.value, password=PASSWORD, created_on=person.registered_on,
+                               display_name=role.value, password=PASSWORD, **BY_ADMIN,
                                **link)  # type: ignore[arg-type]
         headers[role] = bearer(db, f"{role.value}.account")
     return headers
