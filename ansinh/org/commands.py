@@ -1,4 +1,7 @@
-"""``ansinh org``: load and look up the administrative map from the command line.
+"""``ansinh org``: the administrative map and the offices from the command line.
+
+``load-map``, ``provinces``, ``communes`` and ``successors`` read the map; ``load-offices``,
+``offices``, ``office`` and ``restructure`` the offices (docs/offices.md).
 
 Dates default to today, read here at the edge; the services take them as arguments.
 """
@@ -6,20 +9,24 @@ Dates default to today, read here at the edge; the services take them as argumen
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.tree import Tree
 
 from ansinh.cli_support import console, handles_errors, open_uow
 from ansinh.core import clock
 from ansinh.org import service
-from ansinh.org.models import AdminLevel
+from ansinh.org.models import AdminLevel, OfficeKind
+from ansinh.org.service import OfficeInfo, OfficeNode, RestructureResult
 from ansinh.org.units import UnitInfo
 
 app = typer.Typer(
-    help="Administrative map: provinces and communes, before and after the 2025 reform.",
+    help="Administrative map and offices: provinces and communes, offices on a date, restructuring.",
     no_args_is_help=True,
 )
 
@@ -118,3 +125,121 @@ def successors_command(
     console.print(_units_table(title, units))
     if not units:
         console.print("No unit is in force on that date in its place.")
+
+
+# ----------------------------------------------------------------------------- offices
+
+@app.command("load-offices")
+@handles_errors
+def load_offices_command(
+    through: Annotated[dt.datetime | None, typer.Option(
+        "--through", formats=DATE_FORMATS, help="Apply only the seed plans in effect by this date.")] = None,
+) -> None:
+    """Store the VSS offices as seed plans (after load-map; safe to run again)."""
+    from ansinh.audit.actors import cli_actor
+
+    summary = service.load_offices(uow=open_uow(), applied_by=cli_actor(),
+                                   through=through.date() if through else None)
+    console.print(f"Applied {len(summary.applied)} plan(s) ({', '.join(summary.applied) or 'none'}); "
+                  f"{len(summary.already_applied)} already applied.")
+
+
+def _office_row(office: OfficeInfo) -> tuple[str, ...]:
+    return (office.code, office.name, office.kind.value, office.valid_from.isoformat(), _until(office.valid_to))
+
+
+def _add_nodes(branch: Tree, nodes: Sequence[OfficeNode]) -> None:
+    for node in nodes:
+        _add_nodes(branch.add(f"{node.office.code}  {node.office.name}"), node.children)
+
+
+@app.command("offices")
+@handles_errors
+def offices_command(
+    on: OnOption = None,
+    tree: Annotated[bool, typer.Option("--tree", help="Show the hierarchy.")] = False,
+    kind: Annotated[OfficeKind | None, typer.Option(help="Only offices of this kind.")] = None,
+) -> None:
+    """List the offices in force on a date (or show them as a tree)."""
+    day = _day(on)
+    if tree:
+        view = Tree(f"Offices on {day.isoformat()}")
+        _add_nodes(view, service.office_tree(uow=open_uow(), on=day))
+        console.print(view)
+        return
+    found = service.offices_on(uow=open_uow(), on=day, kind=kind)
+    table = Table(title=f"Offices on {day.isoformat()} ({len(found)})")
+    for column in ("code", "name", "kind", "from", "to"):
+        table.add_column(column)
+    for office in found:
+        table.add_row(*_office_row(office))
+    console.print(table)
+
+
+@app.command("office")
+@handles_errors
+def office_command(
+    code: Annotated[str, typer.Argument(help="Office code, e.g. P34-01.")], on: OnOption = None,
+) -> None:
+    """Show an office on a date: its parent, areas, offices under it and its lineage."""
+    day = _day(on)
+    detail = service.get_office(uow=open_uow(), code=code, on=day)
+    office = detail.office
+    state = "in force" if detail.in_force else "NOT in force"
+    console.print(f"[bold]{office.code}[/bold] {office.name} ({office.name_en})")
+    console.print(f"{office.kind.value}, {state} on {day.isoformat()}; in force {office.valid_from.isoformat()}"
+                  f" to {_until(office.valid_to)}; parent {detail.parent.code if detail.parent else '—'}")
+    console.print(f"source: {office.source}")
+    console.print(_units_table(f"Areas on {day.isoformat()} ({len(detail.areas)})", detail.areas))
+    if detail.children:
+        console.print(f"Offices under it ({len(detail.children)}): " + ", ".join(c.code for c in detail.children))
+    for label, links in (("Came from", detail.predecessors), ("Went into", detail.successors)):
+        if links:
+            console.print(f"{label}: " + ", ".join(
+                f"{s.office.code} ({s.change}, {s.effective_on.isoformat()})" for s in links))
+
+
+def _moves_tables(result: RestructureResult) -> list[Table]:
+    areas = Table(title="Areas")
+    for column in ("from", "to", "units", "e.g."):
+        areas.add_column(column)
+    for move in result.areas:
+        areas.add_row(move.from_office or "—", move.to_office or "—", str(move.count), "; ".join(move.examples))
+    moved = Table(title="Open work and staff")
+    for column in ("from", "to", "work items", "postings"):
+        moved.add_column(column)
+    staff = Counter((s.from_office, s.to_office) for s in result.staff)
+    work = {(w.from_office, w.to_office): len(w.items) for w in result.work}
+    for pair in sorted(staff.keys() | work.keys()):
+        moved.add_row(pair[0], pair[1], str(work.get(pair, 0)), str(staff.get(pair, 0)))
+    return [areas, moved]
+
+
+@app.command("restructure")
+@handles_errors
+def restructure_command(
+    plan_file: Annotated[Path, typer.Argument(help="The plan, a YAML file (see docs/offices.md).")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would move; write nothing.")] = False,
+) -> None:
+    """Apply a restructuring plan on its date: close, open and link offices, move areas, staff and work."""
+    from ansinh.audit.actors import cli_actor
+
+    plan = service.read_plan_file(plan_file)
+    result = service.restructure(uow=open_uow(), plan=plan, actor=cli_actor(), dry_run=dry_run,
+                                 applied_on=clock.today(), at=None if dry_run else clock.now())
+    verb = "would take" if dry_run else "takes"
+    if result.already_applied:
+        console.print(f"Plan [bold]{result.key}[/bold] was already applied (by {result.applied_by}); "
+                      "nothing changed. What it did:")
+    else:
+        console.print(f"{'Dry run: nothing written. ' if dry_run else ''}Plan [bold]{result.key}[/bold] "
+                      f"{verb} effect on {result.effective_on.isoformat()}:")
+    console.print(f"  offices closed ({len(result.offices_closed)}): {_listing(result.offices_closed)}")
+    console.print(f"  offices opened ({len(result.offices_opened)}): {_listing(result.offices_opened)}")
+    for table in _moves_tables(result):
+        console.print(table)
+
+
+def _listing(codes: Sequence[str], most: int = 12) -> str:
+    shown = ", ".join(codes[:most])
+    return shown + (f" … and {len(codes) - most} more" if len(codes) > most else "") if codes else "—"

@@ -13,8 +13,8 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from ansinh.core.errors import InvalidInput, NotFound
 from ansinh.db.uow import UnitOfWork
@@ -38,6 +38,7 @@ class OfficeInfo:
     valid_from: dt.date
     valid_to: dt.date | None
     source: str
+    parent_code: str | None = None
 
     def in_force(self, on: dt.date) -> bool:
         return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
@@ -92,29 +93,38 @@ class Responsibility:
         return self.offices[0] if len(self.offices) == 1 else None
 
 
-def office_info(row: Office) -> OfficeInfo:
+_parent = aliased(Office, name="parent")
+
+
+def _offices() -> Select[Office, str]:
+    """Offices with their parent's code."""
+    return select(Office, _parent.code).outerjoin(_parent, _parent.id == Office.parent_id)
+
+
+def office_info(row: Office, parent_code: str | None = None) -> OfficeInfo:
     return OfficeInfo(row.id, row.code, row.name, row.name_en, OfficeKind(row.kind), row.parent_id,
-                      row.valid_from, row.valid_to, row.source)
+                      row.valid_from, row.valid_to, row.source, parent_code)
 
 
 def offices_by_id(session: Session, ids: Collection[int]) -> dict[int, OfficeInfo]:
     if not ids:
         return {}
-    return {row.id: office_info(row) for row in session.scalars(select(Office).where(Office.id.in_(set(ids))))}
+    rows = session.execute(_offices().where(Office.id.in_(set(ids))))
+    return {office.id: office_info(office, parent) for office, parent in rows}
 
 
 def _by_code(session: Session, code: str) -> OfficeInfo | None:
-    row = session.scalar(select(Office).where(Office.code == code.strip().upper()))
-    return office_info(row) if row is not None else None
+    row = session.execute(_offices().where(Office.code == code.strip().upper())).first()
+    return office_info(row[0], row[1]) if row is not None else None
 
 
 def offices_on(*, uow: UnitOfWork, on: dt.date, kind: OfficeKind | None = None) -> list[OfficeInfo]:
     """The offices in force on ``on`` (of one kind, if given), by code."""
     with uow:
-        query = select(Office).where(office_in_force(on)).order_by(Office.code)
+        query = _offices().where(office_in_force(on)).order_by(Office.code)
         if kind is not None:
             query = query.where(Office.kind == kind)
-        return [office_info(row) for row in uow.session.scalars(query)]
+        return [office_info(office, parent) for office, parent in uow.session.execute(query)]
 
 
 def office_tree(*, uow: UnitOfWork, on: dt.date) -> list[OfficeNode]:
@@ -182,7 +192,7 @@ def get_office(*, uow: UnitOfWork, code: str, on: dt.date) -> OfficeDetail:
             raise NotFound(f"there is no office with code {code!r}", code="office.not_found", field="code",
                            rule="an office code names an office of any date")
         parent = offices_by_id(session, [office.parent_id]).get(office.parent_id) if office.parent_id else None
-        children = [office_info(row) for row in session.scalars(
+        children = [office_info(child, office.code) for child in session.scalars(
             select(Office).where(Office.parent_id == office.id, office_in_force(on)).order_by(Office.code))]
         areas = _areas(session, [office.id], on).get(office.id, [])
         came, went = _lineage(session, office.id)
@@ -207,11 +217,11 @@ def _serving(session: Session, commune_ids: Collection[int], on: dt.date) -> dic
         frontier = dict.fromkeys(parents.values(), 0)
     every = {unit for chain in chains.values() for unit in chain}
     rows = session.execute(
-        select(OfficeArea.admin_unit_id, Office).join(Office, Office.id == OfficeArea.office_id)
+        _offices().add_columns(OfficeArea.admin_unit_id).join(OfficeArea, Office.id == OfficeArea.office_id)
         .where(OfficeArea.admin_unit_id.in_(every), area_in_force(on), office_in_force(on)).order_by(Office.code))
     by_unit: dict[int, OfficeInfo] = {}
-    for unit, office in rows:
-        by_unit.setdefault(unit, office_info(office))
+    for office, parent, unit in rows:
+        by_unit.setdefault(unit, office_info(office, parent))
     found: dict[int, OfficeInfo] = {}
     for commune, chain in chains.items():
         nearest = next((by_unit[u] for u in chain if u in by_unit), None)

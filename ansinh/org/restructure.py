@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, select, update
 
 from ansinh.accounts.postings import move_postings
+from ansinh.audit.service import record_event
 from ansinh.core.actor import Actor
 from ansinh.core.errors import Conflict
 from ansinh.db.uow import UnitOfWork
@@ -229,14 +230,18 @@ def _move_work(uow: UnitOfWork, changes: Changes, ids: dict[str, int], work: dic
 
 
 def restructure(*, uow: UnitOfWork, plan: Plan | dict[str, Any], actor: Actor | str, dry_run: bool = False,
-                applied_on: dt.date | None = None) -> RestructureResult:
+                applied_on: dt.date | None = None, at: dt.datetime | None = None) -> RestructureResult:
     """Apply ``plan`` (or, with ``dry_run``, only say what it would move) and commit.
 
-    ``applied_on`` is the day the plan is recorded as applied (the caller's today); left
-    out, the plan's own date is recorded. ``actor`` is who applies it (stored by username).
+    ``actor`` is who applies it (stored by username). ``applied_on`` is the day the plan is
+    recorded as applied (the caller's today); left out, the plan's own date is recorded.
+    With ``at`` (the caller's now, timezone-aware) the change is also written to the audit
+    log (``org.restructure``) in the same transaction; the loaders, which have no clock,
+    leave it out.
     """
     plan = parse_plan(plan)
-    username = actor if isinstance(actor, str) else actor.username
+    who = Actor(username=actor) if isinstance(actor, str) else actor
+    username = who.username
     with uow:
         stored = _stored(uow, plan)
         if stored is not None:
@@ -268,5 +273,11 @@ def restructure(*, uow: UnitOfWork, plan: Plan | dict[str, Any], actor: Actor | 
                                         applied_on=applied_on or plan.effective_on, applied_by=username[:64],
                                         plan=plan.canonical(), summary=result.to_json()))
         uow.session.flush()
+        if at is not None:
+            record_event(uow=uow, actor=who, action="org.restructure", record_type="restructure_plan",
+                         record_id=plan.key, at=at, detail={
+                             "effective_on": plan.effective_on, "offices_closed": len(result.offices_closed),
+                             "offices_opened": len(result.offices_opened), "staff_moved": len(result.staff),
+                             "work_moved": sum(len(w.items) for w in result.work)})
         uow.commit()
         return result
