@@ -65,6 +65,9 @@ def demo(
     engine = make_engine(url)
     provinces = () if whole_country else (province or DEMO_PROVINCES)
     synthesise(engine=engine, people=people, seed=seed, as_of=day, progress=True, provinces=provinces)
+    from ansinh.org.service import load_offices
+
+    load_offices(uow=UnitOfWork(engine), applied_by="demo")  # after the map, which synthesise loads
     examples = example_people(uow=UnitOfWork(engine), limit=3)
     engine.dispose()
     console.print(f"Demo country ready in {time.perf_counter() - started:.0f} s. People to look up:")
