@@ -124,7 +124,7 @@ def _by_years(params: ParameterSet, day: dt.date, before: int, after: int,
         Line(f"Years from {split}", f"Số năm đóng từ năm {split}",
              f"{after} + {odd} = {after + odd} months → {later} years", ODD_MONTHS_BASIS),
         Line("One-time withdrawal", "Mức hưởng BHXH một lần",
-             f"({float(per_before):g} × {early_years} + {float(per_from):g} × {later}) × {shown} = {dong(amount)}"
+             f"({decimal(per_before)} × {early_years} + {decimal(per_from)} × {later}) × {shown} = {dong(amount)}"
              " (rounded once, half up)", basis(params, FROM_KEY, day)),
     ]
 

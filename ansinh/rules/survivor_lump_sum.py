@@ -122,13 +122,13 @@ def member_lump_sum(params: ParameterSet, day: dt.date, history: Sequence[Surviv
     lines = [*average_lines, Line(
         "Years for the lump sum", "Số năm tính trợ cấp tuất một lần",
         f"{before} months before {split} = {years_before} years (odd {odd} months moved on); {after} months from"
-        f" {split} + {odd} = {after + odd} months = {float(years_after):g} years (1-6 odd months = half a year,"
+        f" {split} + {odd} = {after + odd} months = {decimal(years_after)} years (1-6 odd months = half a year,"
         " 7-11 = a year)",
         basis(params, LUMP_SPLIT_KEY, day),
     ), Line(
         "Lump-sum survivor benefit", "Trợ cấp tuất một lần",
-        f"{float(per_before):g} × {years_before} + {float(per_after):g} × {float(years_after):g}"
-        f" = {float(by_years):g} months, at least {minimum} → {float(multiple):g} × {dong(round_half_up(average))}"
+        f"{decimal(per_before)} × {years_before} + {decimal(per_after)} × {decimal(years_after)}"
+        f" = {decimal(by_years)} months, at least {minimum} → {decimal(multiple)} × {dong(round_half_up(average))}"
         f" = {dong(amount)} (rounded once, half up, to the đồng)",
         f"{basis(params, LUMP_FROM_KEY, day)}; minimum: {basis(params, LUMP_MIN_KEY, day)}",
     )]
