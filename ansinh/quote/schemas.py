@@ -105,6 +105,7 @@ class QuoteCase(_Strict):
     work_related_death: bool | None = None
     monthly_received: Amount | None = None
     months_received: Annotated[int, Field(ge=0, le=1200)] | None = None
+    lump_sum_chosen: bool | None = None
     # social pension, retirement allowance, pension indexation
     poor_household: bool | None = None
     monthly_pension: Amount | None = None

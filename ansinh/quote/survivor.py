@@ -9,9 +9,10 @@ months of pension received counting the month of death, are required) or
 allowance, are required); ``work_related_death`` marks a death from a work accident or
 occupational disease. A member's lump sum is paid on the average salary revalued with the
 tables of the year of death (employer-set pay and the State pay scale); careers with voluntary
-months needing it are refused (see :mod:`ansinh.rules.survivor`). The contract has no field for the dependants'
-choice of the lump sum instead of the monthly allowance, so it is not offered here (the
-calculator takes ``lump_sum_chosen``).
+months needing it are refused (see :mod:`ansinh.rules.survivor`). ``lump_sum_chosen`` says the
+dependants who may take the monthly allowance choose the lump sum instead; under Law 58 a
+dependant marked ``"choice_barred": true`` (a child under 6, or a child or spouse with a loss
+of capacity of 81 % or more) bars that choice.
 """
 
 from __future__ import annotations
@@ -24,21 +25,24 @@ from ansinh.quote.common import dated_by, decided, months_of
 from ansinh.quote.schemas import QuoteCase, QuoteResult
 from ansinh.rules.survivor import Dependant, SurvivorCase, SurvivorPeriod, compute
 
+DEPENDANT_RULE = 'a dependant is {"needs_support": true|false, "choice_barred": true|false (optional)}'
+
 
 def _dependants(raw: list[dict[str, Any]] | None) -> tuple[Dependant, ...]:
     dependants: list[Dependant] = []
     for index, entry in enumerate(raw or []):
-        unknown = sorted(set(entry) - {"needs_support"})
+        unknown = sorted(set(entry) - {"needs_support", "choice_barred"})
         if unknown:
             raise InvalidInput(f"unknown field(s) {', '.join(unknown)}", code="quote.unknown_field",
-                               field=f"dependants.{index}.{unknown[0]}",
-                               rule='a dependant is {"needs_support": true|false}')
-        needs_support = entry.get("needs_support")
-        if not isinstance(needs_support, bool):
-            raise InvalidInput(f"needs_support is {needs_support!r}, not true or false", code="quote.invalid_field",
-                               field=f"dependants.{index}.needs_support",
-                               rule='a dependant is {"needs_support": true|false}')
-        dependants.append(Dependant(needs_support=needs_support))
+                               field=f"dependants.{index}.{unknown[0]}", rule=DEPENDANT_RULE)
+        flags = {name: entry.get(name, False if name == "choice_barred" else None)
+                 for name in ("needs_support", "choice_barred")}
+        for name, value in flags.items():
+            if not isinstance(value, bool):
+                raise InvalidInput(f"{name} is {value!r}, not true or false", code="quote.invalid_field",
+                                   field=f"dependants.{index}.{name}", rule=DEPENDANT_RULE)
+        dependants.append(Dependant(needs_support=bool(flags["needs_support"]),
+                                    choice_barred=bool(flags["choice_barred"])))
     return tuple(dependants)
 
 
@@ -58,6 +62,7 @@ def answer(case: QuoteCase) -> QuoteResult:
         as_of=case.as_of, history=_periods(case), dependants=_dependants(case.dependants),
         deceased=case.deceased or "contributor", work_related_death=bool(case.work_related_death),
         monthly_received=case.monthly_received, months_received=case.months_received, loss_percent=case.loss_percent,
+        lump_sum_chosen=bool(case.lump_sum_chosen),
     )
     with dated_by("as_of"):
         result = compute(survivor_case, default_parameters())

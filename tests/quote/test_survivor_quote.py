@@ -84,3 +84,30 @@ def test_bad_cases_are_refused_by_the_command_line_and_the_api(case: dict[str, A
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["field"] == field
+
+
+@pytest.mark.parametrize(("as_of", "barred", "monthly", "lump_sum"), [
+    ("2025-06-30", True, [1_170_000], 0),          # Law 58 art. 69(3): a child under 6 bars the choice
+    ("2025-06-30", False, [], 220_000_000),
+    ("2025-08-10", True, [], 220_000_000),         # Law 41 art. 88(2)(c): no exception
+])
+def test_dependants_choice_of_the_lump_sum(as_of: str, barred: bool, monthly: list[int], lump_sum: int) -> None:
+    """A pensioner dies in the 10th month of a 5,000,000 pension leaving one cared-for dependant
+    who chooses the lump sum: 48 − 0.5 × 8 = 44 months = 220,000,000 instead of 50 % × 2,340,000
+    = 1,170,000 a month, unless Law 58 bars the choice."""
+    case = {**PENSIONER, "as_of": as_of, "lump_sum_chosen": True,
+            "dependants": [{"needs_support": False, "choice_barred": barred}]}
+    amounts = quote(case)["amounts"]
+    assert (amounts["monthly_per_dependant"], amounts["lump_sum"]) == (monthly, lump_sum)
+
+
+@pytest.mark.parametrize(("dependant", "field"), [
+    ({"needs_support": False, "choice_barred": "yes"}, "dependants.0.choice_barred"),
+    ({"choice_barred": True}, "dependants.0.needs_support"),
+    ({"needs_support": True, "age": 5}, "dependants.0.age"),
+])
+def test_bad_dependants_name_the_field(dependant: dict[str, Any], field: str) -> None:
+    response = TestClient(create_app(create_engine("sqlite://"))).post(
+        "/api/v1/quote", json={**PENSIONER, "dependants": [dependant]})
+    assert response.status_code == 422
+    assert response.json()["field"] == field
