@@ -194,9 +194,11 @@ def office_command(
     if detail.children:
         console.print(f"Offices under it ({len(detail.children)}): " + ", ".join(c.code for c in detail.children))
     for label, links in (("Came from", detail.predecessors), ("Went into", detail.successors)):
-        if links:
-            console.print(f"{label}: " + ", ".join(
-                f"{s.office.code} ({s.change}, {s.effective_on.isoformat()})" for s in links))
+        grouped: dict[tuple[str, dt.date], list[str]] = {}
+        for link in links:
+            grouped.setdefault((link.change, link.effective_on), []).append(link.office.code)
+        for (change, day_of), codes in sorted(grouped.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+            console.print(f"{label} ({change}, {day_of.isoformat()}): {_listing(codes)}")
 
 
 def _moves_tables(result: RestructureResult) -> list[Table]:
@@ -236,8 +238,9 @@ def restructure_command(
                       f"{verb} effect on {result.effective_on.isoformat()}:")
     console.print(f"  offices closed ({len(result.offices_closed)}): {_listing(result.offices_closed)}")
     console.print(f"  offices opened ({len(result.offices_opened)}): {_listing(result.offices_opened)}")
-    for table in _moves_tables(result):
-        console.print(table)
+    areas, moved = _moves_tables(result)
+    console.print(areas)
+    console.print(moved if moved.row_count else "No open work and no staff to move.")
 
 
 def _listing(codes: Sequence[str], most: int = 12) -> str:

@@ -37,11 +37,23 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 class _PlanLoader(_BASE_LOADER):  # type: ignore[misc,valid-type]
-    """A safe YAML loader (in C where built) that leaves dates as text.
+    """A safe YAML loader (in C where built) that leaves dates as text and refuses repeated keys.
 
-    The plan's schema then reads them, so an impossible date ("2026-02-30") is refused
+    The plan's schema then reads the dates, so an impossible date ("2026-02-30") is refused
     naming its field instead of failing inside the YAML reader.
     """
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        """A mapping, refusing a key given twice (YAML would keep the last one silently)."""
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} is given twice", key_node.start_mark)
+            seen.add(key)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
 
     yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, Any]]]] = {
         first: [pair for pair in resolvers if pair[0] != _TIMESTAMP]

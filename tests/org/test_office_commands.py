@@ -67,7 +67,7 @@ def test_office_shows_areas_and_lineage(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.output
     assert "Bảo hiểm xã hội thành phố Hà Nội" in result.output
     assert "Areas on 2025-06-30 (1)" in result.output
-    assert "Went into: P34-01 (rename, 2025-07-01)" in result.output
+    assert "Went into (rename, 2025-07-01): P34-01" in result.output
     missing = runner.invoke(app, ["office", "NOPE", "--on", "2025-06-30"])
     assert missing.exit_code == 1 and "office.not_found" in missing.output
 

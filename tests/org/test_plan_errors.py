@@ -156,3 +156,6 @@ def test_bad_yaml_and_bad_fields() -> None:
         read_plan_text("key: good-key\neffective_on: 2026-01-01\nsource: s\noperations:\n"
                        "  - op: create\n    office: {code: lower, name: n, name_en: n, kind: grassroots}\n")
     assert caught.value.field == "operations.0.office.code"
+    with pytest.raises(InvalidInput) as caught:
+        read_plan_text("key: good-key\nkey: other-key\neffective_on: 2026-01-01\nsource: s\noperations: []\n")
+    assert caught.value.code == "plan.invalid" and "given twice" in caught.value.message

@@ -9,6 +9,7 @@ reform, on the 34 provincial offices. Cao Bằng (04) and Lạng Sơn (20) are t
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -223,3 +224,14 @@ def test_work_opened_after_a_back_dated_closing_is_a_conflict(org_engine: Engine
         service.restructure(uow=uow, actor="admin", plan=plan(
             "dissolve-cb", {"op": "dissolve", "offices": ["P34-04"], "into": "P34-20"}))
     assert caught.value.code == "plan.later_change" and "2026-03-01" in caught.value.message
+
+
+def test_the_documented_example_plan(org_engine: Engine) -> None:
+    """The plan in docs/offices.md reads and applies as the page says."""
+    page = (Path(__file__).parents[2] / "docs" / "offices.md").read_text(encoding="utf-8")
+    text = page.split("```yaml\n", 1)[1].split("```", 1)[0]
+    uow = UnitOfWork(org_engine)
+    result = service.restructure(uow=uow, plan=service.read_plan_text(text), actor="admin", dry_run=True)
+    assert (result.offices_closed, result.offices_opened) == (["P34-04", "P34-20"], ["P34-0420", "G34-0420-01"])
+    assert [(m.from_office, m.to_office, m.count) for m in result.areas] == [
+        (None, "G34-0420-01", 1), ("P34-04", "P34-0420", 1), ("P34-20", "P34-0420", 1)]
