@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from ansinh.accounts.commands import app as accounts_app
 from ansinh.audit.commands import app as audit_app
 from ansinh.cli_law import app as law_app
 from ansinh.core.logging import configure_logging
@@ -25,6 +26,7 @@ app.add_typer(employers_app, name="employers")
 app.add_typer(org_app, name="org")
 app.add_typer(law_app, name="law")
 app.add_typer(audit_app, name="audit")
+app.add_typer(accounts_app, name="accounts")
 app.command("synth")(synth_command)
 app.command("quote")(quote_command)
 app.command()(serve)

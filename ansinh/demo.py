@@ -8,8 +8,13 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from rich.table import Table
 
+from ansinh.accounts.demo_accounts import DEMO_PASSWORD, DemoAccount, create_demo_accounts
+from ansinh.audit.actors import cli_actor
 from ansinh.cli_support import as_of_or_today, console, handles_errors
+from ansinh.core import clock
+from ansinh.core.settings import get_settings
 from ansinh.db import migrate
 from ansinh.db.engine import engine_for, make_engine
 from ansinh.db.uow import UnitOfWork
@@ -33,8 +38,6 @@ def _serve(url: str, host: str, port: int) -> None:
 @handles_errors
 def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Serve the web app and the API on the configured database (ANSINH_DATABASE_URL)."""
-    from ansinh.core.settings import get_settings
-
     _serve(get_settings().database_url, host, port)
 
 
@@ -69,9 +72,25 @@ def demo(
 
     load_offices(uow=UnitOfWork(engine), applied_by="demo")  # after the map, which synthesise loads
     examples = example_people(uow=UnitOfWork(engine), limit=3)
+    accounts = create_demo_accounts(
+        uow=UnitOfWork(engine), province_code=(provinces or DEMO_PROVINCES)[0],
+        citizen_id=examples.items[0].citizen_id if examples.items else None, at=clock.now(), actor=cli_actor())
     engine.dispose()
     console.print(f"Demo country ready in {time.perf_counter() - started:.0f} s. People to look up:")
     for person in examples.items:
         console.print(f"  http://{host}:{port}/officer/people/{person.citizen_id}  {person.full_name}")
+    _print_accounts(accounts, host, port)
     if serve_app:
+        # The demo serves plain http on this machine, where a Secure cookie would not be sent back.
+        get_settings().cookie_secure = False
         _serve(url, host, port)
+
+
+def _print_accounts(accounts: list[DemoAccount], host: str, port: int) -> None:
+    table = Table(title=f"Demo accounts (password for all: {DEMO_PASSWORD})")
+    for column in ("username", "role", "office or link"):
+        table.add_column(column)
+    for account in accounts:
+        table.add_row(account.username, account.role.value, account.where)
+    console.print(table)
+    console.print(f"Sign in at http://{host}:{port}/signin (citizens: http://{host}:{port}/signin/citizen)")

@@ -296,3 +296,26 @@ def sign_out(*, uow: UnitOfWork, secret: str, now: dt.datetime) -> None:
 
 def _username(uow: UnitOfWork, account_id: int) -> str:
     return uow.session.scalar(select(Account.username).where(Account.id == account_id)) or str(account_id)
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    """An account as the administrators' list shows it."""
+
+    username: str
+    kind: str
+    display_name: str
+    postings: tuple[str, ...]
+    locked: bool
+
+
+def list_accounts(*, uow: UnitOfWork, on: dt.date, now: dt.datetime | None = None) -> list[AccountSummary]:
+    """Every account with its postings in force on ``on`` (``role@office``)."""
+    with uow:
+        accounts = list(uow.session.scalars(select(Account).order_by(Account.username)))
+        summaries = []
+        for account in accounts:
+            held = tuple(f"{posting.role}@{office.code}" for posting, office in _postings_on(uow, account.id, on))
+            locked = account.locked_until is not None and (now is None or account.locked_until > now)
+            summaries.append(AccountSummary(account.username, str(account.kind), account.display_name, held, locked))
+        return summaries
