@@ -31,13 +31,13 @@ class PlanCheck:
 
     # ------------------------------------------------------------------ offices named
 
-    def existing(self, code: str, field: str) -> str:
-        """``code`` if it names an office in force on the date and the day before."""
+    def existing(self, code: str, field: str, *, closes: bool = False) -> str:
+        """``code`` if it names an office in force on the date (and the day before, if the plan closes it)."""
         if code in self.snap.offices:
             office = self.snap.offices[code]
-            if office.valid_from < self.on:
+            if office.valid_from < self.on or not closes:
                 return code
-            reason = f"opens on {self.on.isoformat()}, the plan's date, so it cannot change that day"
+            reason = f"opens on {self.on.isoformat()}, the plan's date, so it cannot close that day"
         elif code in self.snap.codes_used:
             office = self.snap.codes_used[code]
             until = office.valid_to.isoformat() if office.valid_to else "open-ended"
@@ -46,7 +46,7 @@ class PlanCheck:
             refuse("office_unknown", field, f"there is no office with code {code!r}",
                    "a plan names offices by codes that exist")
         refuse("office_not_in_force", field, f"office {code} {reason}",
-               "a plan changes offices in force on its date and the day before")
+               "a plan changes offices in force on its date; those it closes, the day before too")
 
     def receiver(self, code: str, field: str) -> str:
         """``code`` if it names an office in force or one this plan opens."""
@@ -66,7 +66,7 @@ class PlanCheck:
         return opening
 
     def close(self, code: str, field: str) -> str:
-        self.existing(code, field)
+        self.existing(code, field, closes=True)
         if code in self.changes.closed:
             refuse("office_in_two_operations", field, f"office {code} is already closed by {self.changes.closed[code]}",
                    "an office is closed by at most one operation of a plan")

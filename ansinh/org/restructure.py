@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select, text, update
 
 from ansinh.accounts.postings import move_postings
 from ansinh.audit.service import record_event
@@ -98,6 +98,20 @@ class RestructureResult:
             areas=[AreaMove(**a) for a in body["areas"]], staff=[StaffMove(**s) for s in body["staff"]],
             work=[WorkMove(**w) for w in body["work"]], applied_by=row.applied_by,
         )
+
+
+RESTRUCTURE_LOCK = 0x616E_7369_6E68
+"""PostgreSQL advisory lock key held while a plan is checked and applied."""
+
+
+def _serialise(uow: UnitOfWork) -> None:
+    """One plan at a time: two plans checked side by side could each pass and together break a rule.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite has one writer at a time; a
+    second plan writing at once fails there with "database is locked" and writes nothing.
+    """
+    if uow.session.get_bind().dialect.name == "postgresql":
+        uow.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": RESTRUCTURE_LOCK})
 
 
 def _stored(uow: UnitOfWork, plan: Plan) -> RestructureResult | None:
@@ -243,6 +257,7 @@ def restructure(*, uow: UnitOfWork, plan: Plan | dict[str, Any], actor: Actor | 
     who = Actor(username=actor) if isinstance(actor, str) else actor
     username = who.username
     with uow:
+        _serialise(uow)
         stored = _stored(uow, plan)
         if stored is not None:
             return stored

@@ -235,3 +235,18 @@ def test_the_documented_example_plan(org_engine: Engine) -> None:
     assert (result.offices_closed, result.offices_opened) == (["P34-04", "P34-20"], ["P34-0420", "G34-0420-01"])
     assert [(m.from_office, m.to_office, m.count) for m in result.areas] == [
         (None, "G34-0420-01", 1), ("P34-04", "P34-0420", 1), ("P34-20", "P34-0420", 1)]
+
+
+def test_a_second_plan_on_the_same_day_builds_on_the_first(org_engine: Engine) -> None:
+    """An office opened by one plan may receive offices from another plan of the same day, not close."""
+    uow = UnitOfWork(org_engine)
+    a = communes_of(uow, "04")[0]
+    service.restructure(uow=uow, actor="admin", plan=plan("rename-cb", {
+        "op": "rename", "office": "P34-04", "to": {"code": "CB-NEW", "name": "Cao Bằng", "name_en": "Cao Bang"}}))
+    service.restructure(uow=uow, actor="admin", plan=plan("cb-grassroots", {
+        "op": "create", "office": office("CB-G1", f"commune:{a}", parent="CB-NEW", kind="grassroots")}))
+    assert responsible(uow, a, D) == "CB-G1"
+    with pytest.raises(InvalidInput) as caught:
+        service.restructure(uow=uow, actor="admin", plan=plan("cb-again", {
+            "op": "dissolve", "offices": ["CB-G1"], "into": "CB-NEW"}))
+    assert (caught.value.code, caught.value.field) == ("plan.office_not_in_force", "operations.0.offices.0")
