@@ -42,15 +42,17 @@ def national_office(engine: Engine) -> str:
 
 
 def staff(engine: Engine, *, role: Role = Role.OFFICER, office_code: str | None = None,
-          username: str | None = None) -> str:
-    """A staff account posted as ``role`` at ``office_code`` (default a central office); its username."""
+          username: str | None = None, valid_from: dt.date | None = None) -> str:
+    """A staff account posted as ``role`` at ``office_code`` (default a central office) from
+    ``valid_from`` (default 2016-01-01, or 2025-07-01 for an office of the 34-province map); its username."""
     office = office_code or national_office(engine)
     name = username or f"{role.value}.{office.lower()}"
     service.create_account(uow=UnitOfWork(engine), username=name, kind=AccountKind.STAFF,
                            display_name=f"{role.value.title()} at {office}", password=PASSWORD,
                            **BY_ADMIN)
     service.add_posting(uow=UnitOfWork(engine), username=name, office_code=office, role=role,
-                        valid_from=dt.date(2016, 1, 1), **BY_ADMIN)
+                        valid_from=valid_from or (dt.date(2025, 7, 1) if office.startswith("P34-")
+                                                  else dt.date(2016, 1, 1)), **BY_ADMIN)
     return name
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from authlib.integrations.starlette_client import OAuth
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ansinh.accounts import service
-from ansinh.accounts.roles import Role
+from ansinh.accounts.principal import Principal
+from ansinh.accounts.roles import ROLE_PERMISSIONS, Role
 from ansinh.api.auth import SESSION_COOKIE, CurrentPrincipal
 from ansinh.api.deps import UowDep
 from ansinh.core import clock
@@ -25,7 +26,7 @@ from ansinh.core.settings import get_settings
 from ansinh.db.uow import UnitOfWork
 from ansinh.registry.lookups import person_by_key
 from ansinh.web.render import redirect, render
-from ansinh.web.session import end_session, safe_next, start_session
+from ansinh.web.session import end_session, page_user, safe_next, start_session
 
 router = APIRouter(include_in_schema=False)
 CITIZEN_ID_CLAIM = "citizen_id"
@@ -33,9 +34,11 @@ CITIZEN_ID_CLAIM = "citizen_id"
 
 
 def _page(request: Request, *, error: AnsinhError | None = None, username: str = "", status: int = 200,
-          citizen: bool = False) -> HTMLResponse:
+          citizen: bool = False, next_path: str | None = None) -> HTMLResponse:
+    """The sign-in form; after a refusal it keeps where the visitor was going."""
+    going = safe_next(next_path if next_path is not None else request.query_params.get("next"))
     return render(request, "accounts/signin.html",
-                  {"error": error, "username": username, "next": safe_next(request.query_params.get("next")),
+                  {"error": error, "username": username, "next": going,
                    "roles": [r.value for r in Role if r not in {Role.CITIZEN, Role.EMPLOYER, Role.FACILITY}],
                    "citizen": citizen, "national_eid": bool(get_settings().oidc_issuer)},
                   status_code=status)
@@ -57,12 +60,12 @@ def signin(request: Request, uow: UowDep, *, username: Annotated[str, Form(max_l
         chosen = Role(role) if role else None
     except ValueError:
         return _page(request, error=InvalidInput(f"unknown role {role!r}", code="auth.role_invalid", field="role"),
-                     username=username, status=422)
+                     username=username, status=422, next_path=next_path)
     try:
         issued = service.sign_in(uow=uow, username=username.strip(), password=password, now=clock.now(),
                                  role=chosen, office_code=office_code.strip() or None)
     except AnsinhError as error:
-        return _page(request, error=error, username=username, status=error.status)
+        return _page(request, error=error, username=username, status=error.status, next_path=next_path)
     response = redirect(request, safe_next(next_path))
     start_session(response, issued)
     return response
@@ -101,7 +104,8 @@ def citizen_signin(request: Request, uow: UowDep, *, citizen_id: Annotated[str, 
         if isinstance(error, NotAuthenticated) or error.status == 404:
             error = NotAuthenticated("the citizen ID or password is wrong", code="auth.invalid_credentials",
                                      field="password")
-        return _page(request, citizen=True, error=error, username=citizen_id, status=error.status)
+        return _page(request, citizen=True, error=error, username=citizen_id, status=error.status,
+                     next_path=next_path)
 
 
 def _oauth() -> OAuth:
@@ -131,6 +135,13 @@ async def national_eid_callback(request: Request, uow: UowDep) -> Response:
     token = await client.authorize_access_token(request)
     claims = dict(token.get("userinfo") or await client.userinfo(token=token))
     return _citizen_session(request, uow, claims, request.session.pop("next", "/"))
+
+
+@router.get("/account", name="account_page")
+def account_page(request: Request, user: Annotated[Principal, Depends(page_user())]) -> HTMLResponse:
+    """Who is signed in, acting as which role and office, and what that role may do."""
+    return render(request, "accounts/account.html",
+                  {"user": user, "permissions": sorted(p.value for p in ROLE_PERMISSIONS[user.role])})
 
 
 @router.post("/signout", name="signout")

@@ -32,6 +32,14 @@ def person_by_key(session: Session, key: str, *, field: str = "key") -> Person:
     return person
 
 
+def person_by_id(session: Session, person_id: int) -> Person:
+    """The person with internal id ``person_id`` (an account's link)."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"no person with id {person_id}", code="person.not_found", field="person_id")
+    return person
+
+
 def employer_by_key(session: Session, key: str, *, field: str = "key") -> Employer:
     """The employer with unit code or tax code ``key``."""
     key = key.strip()

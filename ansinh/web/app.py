@@ -15,9 +15,13 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ansinh.accounts.pages import router as accounts_pages
+from ansinh.accounts.roles import Permission, Role
+from ansinh.api.auth import OptionalPrincipal
+from ansinh.api.deps import UowDep
 from ansinh.api.errors import domain_problem, http_problem
 from ansinh.core.errors import AnsinhError
 from ansinh.quote.pages import router as quote_pages
+from ansinh.registry.lookups import person_by_id
 from ansinh.registry.pages import router as registry_pages
 from ansinh.web import i18n
 from ansinh.web.render import redirect, render_error, render_status
@@ -72,6 +76,15 @@ def mount_web(app: FastAPI) -> None:
     app.add_exception_handler(SignInRequired, _sign_in_first)
 
     @app.get("/", include_in_schema=False)
-    def home(request: Request) -> RedirectResponse:
-        """The officer's first task is finding a person, so the home page is that search."""
-        return redirect(request, str(app.url_path_for("person_search")))
+    def home(request: Request, uow: UowDep, principal: OptionalPrincipal) -> RedirectResponse:
+        """Where each visitor starts: staff at the person search (finding a person is their
+        first task), a citizen at their own record, others at their account page."""
+        if principal is None:
+            return redirect(request, signin_url("/"))
+        if principal.may(Permission.PERSON_SEARCH):
+            return redirect(request, str(app.url_path_for("person_search")))
+        if principal.role == Role.CITIZEN and principal.person_id is not None:
+            with uow:
+                citizen_id = person_by_id(uow.session, principal.person_id).citizen_id
+            return redirect(request, str(app.url_path_for("person_page", key=citizen_id)))
+        return redirect(request, str(app.url_path_for("account_page")))

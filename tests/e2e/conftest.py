@@ -8,20 +8,22 @@ browser is a failure rather than a silent gap.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import Engine
 
 from ansinh.api.app import create_app
 from ansinh.db import migrate
 from ansinh.db.engine import make_engine
 from ansinh.db.uow import UnitOfWork
-from ansinh.org.service import load_admin_map
+from ansinh.org.service import load_admin_map, load_offices
 from tests.databases import IN_CI
 from tests.e2e.server import LiveServer, serve
+from tests.signin import PASSWORD
 
 CHROMIUM = Path(os.environ.get("ANSINH_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -47,6 +49,7 @@ def e2e_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     migrate.upgrade(url)
     engine = make_engine(url)
     load_admin_map(uow=UnitOfWork(engine))
+    load_offices(uow=UnitOfWork(engine), applied_by="tests")
     yield engine
     engine.dispose()
 
@@ -81,3 +84,13 @@ def browser(chromium_path: Path) -> Iterator[Browser]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def sign_in(page: Page, server: LiveServer, username: str, password: str = PASSWORD, path: str = "/") -> None:
+    """Open ``path`` signed out, sign in on the page it sends us to, and come back to it."""
+    page.goto(server.url + path)
+    expect(page).to_have_url(re.compile(r"/signin\?next="))
+    page.locator("#username").fill(username)
+    page.locator("#password").fill(password)
+    page.locator("form.form button[type=submit]").click()
+    expect(page.get_by_test_id("signed-in-as")).to_be_visible()

@@ -11,8 +11,10 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import Engine
 
 from ansinh.db.uow import UnitOfWork
+from tests.e2e.conftest import sign_in
 from tests.e2e.server import LiveServer
 from tests.factories import PersonWithHistory, person_with_history
+from tests.signin import staff
 
 pytestmark = pytest.mark.e2e
 
@@ -26,10 +28,17 @@ def scenario(e2e_engine: Engine) -> PersonWithHistory:
     return person_with_history(UnitOfWork(e2e_engine))
 
 
+@pytest.fixture(scope="module")
+def officer(e2e_engine: Engine) -> str:
+    """An officer of Hà Nội's provincial office, where the scenario's person lives."""
+    return staff(e2e_engine, office_code="P34-01")
+
+
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def page(browser: Browser, live_server: LiveServer, officer: str) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = context.new_page()
+    sign_in(page, live_server, officer)
     yield page
     context.close()
 
