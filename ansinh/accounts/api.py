@@ -29,7 +29,7 @@ router = APIRouter(tags=["accounts"])
 Administrator = Annotated[Principal, Depends(require(Permission.ACCOUNT_MANAGE))]
 
 
-@router.post("/auth/token", response_model=TokenPublic, responses={401: {"description": "Wrong credentials."}})
+@router.post("/auth/token", response_model=TokenPublic)
 def issue_token(body: TokenRequest, uow: UowDep) -> TokenPublic:
     """Sign in with a password for a bearer token; staff may choose the posting to act as."""
     issued = service.sign_in(uow=uow, username=body.username, password=body.password, now=clock.now(),

@@ -2,7 +2,8 @@
 
 Every operation is called with data generated from the schema, valid and invalid, on SQLite
 and PostgreSQL, with a person and an employer registered so that reads and writes reach real
-records some of the time. Each response must not be a server error and must match the
+records some of the time, by an officer of a central office signed in with a bearer token (so
+protected operations are exercised beyond their 401). Each response must not be a server error and must match the
 schema: a documented status, the documented content type and a body of the documented shape.
 Generation is derandomized, so a run sends the same requests every time.
 """
@@ -28,6 +29,7 @@ from ansinh.api.app import API_PREFIX, create_app
 from ansinh.api.errors import PROBLEM_JSON
 from ansinh.db.uow import UnitOfWork
 from tests.factories import register_employer, register_person
+from tests.signin import officer_headers
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
@@ -53,6 +55,12 @@ def flatmap_path_parameters(context: Any, path_parameters: dict[str, Any]) -> st
 
 
 @pytest.fixture
+def signed_in(db: Engine) -> dict[str, str]:
+    """Bearer headers of a central-office officer."""
+    return officer_headers(db)
+
+
+@pytest.fixture
 def app(db: Engine) -> FastAPI:
     """The API on the emptied test database, with one person and one employer registered."""
     register_person(UnitOfWork(db))
@@ -63,8 +71,8 @@ def app(db: Engine) -> FastAPI:
 @schema.parametrize()
 @settings(max_examples=40, derandomize=True, database=None, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-def test_every_operation_conforms(case: schemathesis.Case, app: FastAPI) -> None:
-    case.call_and_validate(app=app, checks=CHECKS)
+def test_every_operation_conforms(case: schemathesis.Case, app: FastAPI, signed_in: dict[str, str]) -> None:
+    case.call_and_validate(app=app, checks=CHECKS, headers=signed_in)
 
 
 def test_every_operation_documents_its_errors_as_problems() -> None:
@@ -74,5 +82,5 @@ def test_every_operation_documents_its_errors_as_problems() -> None:
     operations = [op for methods in document["paths"].values() for op in methods.values()]
     assert operations
     for operation in operations:
-        for status in ("400", "404", "409", "422"):
+        for status in ("400", "401", "403", "404", "409", "422"):
             assert operation["responses"][status]["content"] == problem, (operation["operationId"], status)
