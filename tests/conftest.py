@@ -30,6 +30,7 @@ BACKENDS = ["sqlite", "postgresql"]
 MUTABLE_TABLES = (
     "audit_event",
     "audit_head",
+    "approval",
     "credential",
     "work_item",
     "posting",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ansinh.db.base import Base, UtcDateTime
@@ -84,3 +84,30 @@ class Credential(Base):
     issued_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class ApprovalStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class Approval(Base):
+    """A change prepared by one person (the maker) waiting for another (the checker).
+
+    ``kind`` names what is to be done (``org.restructure`` …) and ``payload`` carries it as
+    JSON, so any area can put a change behind four eyes without a table of its own.
+    """
+
+    __tablename__ = "approval"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    reference: Mapped[str] = mapped_column(String(80))
+    payload: Mapped[str] = mapped_column(Text)
+    status: Mapped[ApprovalStatus] = mapped_column(String(10))
+    prepared_by: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    prepared_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    note: Mapped[str | None] = mapped_column(String(500))

@@ -27,7 +27,7 @@ class PostingMove:
 
 
 def postings_in_force(*, uow: UnitOfWork, office_ids: set[int], on: dt.date) -> list[Posting]:
-    """The postings at ``office_ids`` valid on ``on``."""
+    """The postings at ``office_ids`` valid on ``on`` (rows of the caller's open unit of work)."""
     with uow:
         return list(uow.session.scalars(
             select(Posting).where(Posting.office_id.in_(office_ids), Posting.valid_from <= on,
@@ -54,8 +54,9 @@ def move_postings(*, uow: UnitOfWork, moves: Mapping[int, int], effective_on: dt
             if posting.valid_from == effective_on:
                 posting.office_id = target
                 continue
+            ended = posting.valid_to  # a back-dated plan keeps a posting's later end date
             posting.valid_to = effective_on - dt.timedelta(days=1)
             uow.session.add(Posting(account_id=posting.account_id, office_id=target, role=posting.role,
-                                    valid_from=effective_on, valid_to=None))
+                                    valid_from=effective_on, valid_to=ended))
         uow.session.flush()
         return moved

@@ -32,7 +32,8 @@ from ansinh.core.actor import Actor
 from ansinh.core.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
 from ansinh.core.settings import get_settings
 from ansinh.db.uow import UnitOfWork
-from ansinh.org.models import Office, OfficeKind
+from ansinh.org.directory import OfficeInfo, offices_by_id, resolve_office
+from ansinh.org.models import OfficeKind
 
 ROLE_OF_KIND = {AccountKind.CITIZEN: Role.CITIZEN, AccountKind.EMPLOYER: Role.EMPLOYER,
                 AccountKind.FACILITY: Role.FACILITY}
@@ -92,15 +93,6 @@ def create_account(*, uow: UnitOfWork, username: str, kind: AccountKind, display
         return account.id
 
 
-def _office_in_force(uow: UnitOfWork, code: str, on: dt.date) -> Office:
-    office = uow.session.scalar(select(Office).where(
-        Office.code == code, Office.valid_from <= on, or_(Office.valid_to.is_(None), Office.valid_to >= on)))
-    if office is None:
-        raise NotFound(f"no office {code!r} in force on {on}", code="office.not_found", field="office_code",
-                       rule="a posting is at an office in force on its first day")
-    return office
-
-
 def add_posting(*, uow: UnitOfWork, username: str, office_code: str, role: Role, valid_from: dt.date,
                 actor: Actor, at: dt.datetime) -> int:
     """Post a staff account to ``role`` at an office from ``valid_from``."""
@@ -112,7 +104,7 @@ def add_posting(*, uow: UnitOfWork, username: str, office_code: str, role: Role,
         if account.kind != AccountKind.STAFF:
             raise InvalidInput(f"{username} is a {account.kind} account", code="posting.not_staff",
                                field="username", rule="only staff accounts hold postings")
-        office = _office_in_force(uow, office_code, valid_from)
+        office = resolve_office(uow=uow, code=office_code, on=valid_from)
         posting = Posting(account_id=account.id, office_id=office.id, role=role.value, valid_from=valid_from)
         uow.session.add(posting)
         uow.session.flush()
@@ -131,16 +123,17 @@ def _account(uow: UnitOfWork, username: str) -> Account:
     return account
 
 
-def _postings_on(uow: UnitOfWork, account_id: int, on: dt.date) -> list[tuple[Posting, Office]]:
-    rows = uow.session.execute(
-        select(Posting, Office).join(Office, Office.id == Posting.office_id)
-        .where(Posting.account_id == account_id, Posting.valid_from <= on,
-               or_(Posting.valid_to.is_(None), Posting.valid_to >= on))
-        .order_by(Posting.id))
-    return [(posting, office) for posting, office in rows]
+def _postings_on(uow: UnitOfWork, account_id: int, on: dt.date) -> list[tuple[Posting, OfficeInfo]]:
+    """The account's postings in force on ``on``, each with its office (read through org)."""
+    postings = list(uow.session.scalars(
+        select(Posting).where(Posting.account_id == account_id, Posting.valid_from <= on,
+                              or_(Posting.valid_to.is_(None), Posting.valid_to >= on))
+        .order_by(Posting.id)))
+    offices = offices_by_id(uow.session, {p.office_id for p in postings})
+    return [(posting, offices[posting.office_id]) for posting in postings if posting.office_id in offices]
 
 
-def _principal(account: Account, credential_id: int | None, posting: tuple[Posting, Office] | None) -> Principal:
+def _principal(account: Account, credential_id: int | None, posting: tuple[Posting, OfficeInfo] | None) -> Principal:
     if posting is None:
         return Principal(account_id=account.id, username=account.username, kind=AccountKind(account.kind),
                          role=ROLE_OF_KIND[AccountKind(account.kind)], display_name=account.display_name,
@@ -154,7 +147,7 @@ def _principal(account: Account, credential_id: int | None, posting: tuple[Posti
 
 
 def _choose_posting(uow: UnitOfWork, account: Account, on: dt.date, role: Role | None,
-                    office_code: str | None) -> tuple[Posting, Office] | None:
+                    office_code: str | None) -> tuple[Posting, OfficeInfo] | None:
     if account.kind != AccountKind.STAFF:
         return None
     for posting, office in _postings_on(uow, account.id, on):
@@ -165,7 +158,7 @@ def _choose_posting(uow: UnitOfWork, account: Account, on: dt.date, role: Role |
                     field="role" if role else None, rule="staff act through a posting in force that day")
 
 
-def _issue(uow: UnitOfWork, account: Account, posting: tuple[Posting, Office] | None, kind: CredentialKind,
+def _issue(uow: UnitOfWork, account: Account, posting: tuple[Posting, OfficeInfo] | None, kind: CredentialKind,
            *, now: dt.datetime, label: str = "") -> Issued:
     secret = new_secret(PREFIX[kind])
     csrf = new_secret("csrf") if kind == CredentialKind.WEB_SESSION else None

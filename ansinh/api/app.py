@@ -23,6 +23,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     from ansinh.api.law import router as law_router
     from ansinh.core.logging import configure_logging
     from ansinh.org.api import router as org_router
+    from ansinh.org.plans_api import router as plans_router
     from ansinh.quote.api import router as quote_router
     from ansinh.registry.api import employers_router, people_router
     from ansinh.web.app import mount_web
@@ -38,7 +39,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     configure_logging()
     app.state.engine = engine or engine_for()
     install_error_handlers(app)
-    for router in (accounts_router, people_router, employers_router, org_router, law_router, quote_router):
+    for router in (accounts_router, people_router, employers_router, org_router, plans_router, law_router,
+                   quote_router):
         app.include_router(router, prefix=API_PREFIX, responses=PROBLEM_RESPONSES,
                            dependencies=[Depends(refuse_nul_characters)])
     mount_web(app)

@@ -54,12 +54,14 @@ ROUTES: dict[str, str | Permission] = {
     "GET /api/v1/offices": PUBLIC,
     "GET /api/v1/offices/responsible": PUBLIC,
     "GET /api/v1/offices/{code}": PUBLIC,
+    "POST /api/v1/org/restructure-plans": P.ORG_RESTRUCTURE,
+    "POST /api/v1/org/restructure-plans/{approval_id}/approval": P.ORG_RESTRUCTURE,
     "GET /api/v1/law": PUBLIC,
     "GET /api/v1/law/{key}": PUBLIC,
     "POST /api/v1/quote": PUBLIC,
 }
 CITIZEN_ID = "001185004321"
-SAMPLE = {"key": CITIZEN_ID, "username": "someone.else", "flag_id": "1", "code": "01"}
+SAMPLE = {"key": CITIZEN_ID, "username": "someone.else", "flag_id": "1", "code": "01", "approval_id": "1"}
 
 
 def routes_of(client: TestClient) -> set[str]:
