@@ -21,6 +21,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     """Build the application on ``engine`` (default: the configured database)."""
     from ansinh.accounts.api import router as accounts_router
     from ansinh.api.law import router as law_router
+    from ansinh.audit.api import router as audit_router
     from ansinh.core.logging import configure_logging
     from ansinh.org.api import router as org_router
     from ansinh.org.plans_api import router as plans_router
@@ -39,8 +40,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     configure_logging()
     app.state.engine = engine or engine_for()
     install_error_handlers(app)
-    for router in (accounts_router, people_router, employers_router, org_router, plans_router, law_router,
-                   quote_router):
+    for router in (accounts_router, people_router, employers_router, org_router, plans_router, audit_router,
+                   law_router, quote_router):
         app.include_router(router, prefix=API_PREFIX, responses=PROBLEM_RESPONSES,
                            dependencies=[Depends(refuse_nul_characters)])
     mount_web(app)
