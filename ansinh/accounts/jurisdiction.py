@@ -6,7 +6,8 @@
   district offices' areas). After a restructuring the same record falls to the successor
   office from the effective date, with no change to the record.
 - A citizen sees only their own record.
-- An employer sees itself and the people it has declared (any participation with it).
+- An employer sees itself and the people it has declared (any participation with it), and
+  of their files only its own periods and months with them.
 - A health facility sees no registry record: it checks cards and its own claims.
 
 A record outside the caller's jurisdiction answers exactly as a record that does not
@@ -26,8 +27,8 @@ from ansinh.core.errors import NotFound
 from ansinh.db.uow import UnitOfWork
 from ansinh.org.directory import offices_by_id, responsible_office
 from ansinh.org.service import commune_infos
-from ansinh.registry.lookups import employer_by_key, has_declared, person_by_key
-from ansinh.registry.schemas import EmployerList, PersonList
+from ansinh.registry.lookups import employer_by_id, employer_by_key, has_declared, person_by_key
+from ansinh.registry.schemas import EmployerList, ParticipationPublic, PersonFile, PersonList
 
 STAFF_DEPTH = 4
 """Office tiers at most (central, regional, provincial, grassroots): bounds the walk up."""
@@ -127,3 +128,31 @@ def visible_employers(*, uow: UnitOfWork, principal: Principal, employers: Emplo
         return employers
     items = [e for e in employers.items if _sees(check_employer, uow, principal, e.unit_code, on)]
     return EmployerList(items=items, count=len(items))
+
+
+def employer_unit_code(*, uow: UnitOfWork, principal: Principal) -> str | None:
+    """The unit code of an employer principal's employer (None for other roles)."""
+    if principal.role != Role.EMPLOYER or principal.employer_id is None:
+        return None
+    with uow:
+        return employer_by_id(uow.session, principal.employer_id).unit_code
+
+
+def person_file_for(*, uow: UnitOfWork, principal: Principal, file: PersonFile) -> PersonFile:
+    """What of a person's file the principal may see: an employer only its own periods and
+    months with the person, and no other employer nor possible duplicates; others all of it."""
+    unit = employer_unit_code(uow=uow, principal=principal)
+    if unit is None:
+        return file
+    history = [month for month in file.history if month.employer_unit_code == unit]
+    return file.model_copy(update={
+        "employers": [e for e in file.employers if e.unit_code == unit],
+        "participations": [p for p in file.participations if p.employer_unit_code == unit],
+        "history": history, "total_months": len({m.month for m in history}), "possible_duplicates": []})
+
+
+def participations_for(*, uow: UnitOfWork, principal: Principal,
+                       participations: list[ParticipationPublic]) -> list[ParticipationPublic]:
+    """An employer sees only its own periods with the person; others all of them."""
+    unit = employer_unit_code(uow=uow, principal=principal)
+    return participations if unit is None else [p for p in participations if p.employer_unit_code == unit]

@@ -9,7 +9,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, status
 
-from ansinh.accounts.jurisdiction import check_employer, check_person, visible_employers, visible_people
+from ansinh.accounts.jurisdiction import (
+    check_employer,
+    check_person,
+    participations_for,
+    person_file_for,
+    visible_employers,
+    visible_people,
+)
 from ansinh.accounts.principal import Principal
 from ansinh.accounts.roles import Permission
 from ansinh.api.auth import require
@@ -110,16 +117,16 @@ def update_person(key: Key, data: PersonUpdate, uow: UowDep, as_of: AsOf, princi
 def person_file(key: Key, uow: UowDep, as_of: AsOf, principal: PersonReader) -> PersonFile:
     """Identity, employers and month-by-month participation history."""
     check_person(uow=uow, principal=principal, key=key, on=clock.today())
-    return service.person_file(uow=uow, key=key, as_of=as_of,
-                               actor=principal.actor, at=clock.now())
+    file = service.person_file(uow=uow, key=key, as_of=as_of, actor=principal.actor, at=clock.now())
+    return person_file_for(uow=uow, principal=principal, file=file)
 
 
 @people_router.get("/{key}/participations")
 def list_participations(key: Key, uow: UowDep, as_of: AsOf, principal: PersonReader) -> list[ParticipationPublic]:
     """A person's participation periods."""
     check_person(uow=uow, principal=principal, key=key, on=clock.today())
-    return service.list_participations(uow=uow, key=key, as_of=as_of,
-                                       actor=principal.actor, at=clock.now())
+    periods = service.list_participations(uow=uow, key=key, as_of=as_of, actor=principal.actor, at=clock.now())
+    return participations_for(uow=uow, principal=principal, participations=periods)
 
 
 @people_router.post("/{key}/participations", status_code=status.HTTP_201_CREATED)

@@ -53,6 +53,14 @@ def employer_by_key(session: Session, key: str, *, field: str = "key") -> Employ
     return employer
 
 
+def employer_by_id(session: Session, employer_id: int) -> Employer:
+    """The employer with internal id ``employer_id`` (an account's link)."""
+    employer = session.get(Employer, employer_id)
+    if employer is None:
+        raise NotFound(f"no employer with id {employer_id}", code="employer.not_found", field="employer_id")
+    return employer
+
+
 def has_declared(session: Session, *, employer_id: int, person_id: int) -> bool:
     """Whether the employer has ever declared the person (any participation period with it)."""
     return session.scalar(select(Participation.id).where(

@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from ansinh.accounts.jurisdiction import check_person, visible_people
+from ansinh.accounts.jurisdiction import check_person, person_file_for, visible_people
 from ansinh.accounts.principal import Principal
 from ansinh.accounts.roles import Permission
 from ansinh.api.deps import AsOf, UowDep
@@ -96,7 +96,8 @@ def person_page(request: Request, key: str, uow: UowDep, as_of: AsOf,
     """A person's file: identity, employers, participation periods and monthly history."""
     try:
         check_person(uow=uow, principal=user, key=key, on=clock.today())
-        file = service.person_file(uow=uow, key=key, as_of=as_of, actor=user.actor, at=clock.now())
+        file = person_file_for(uow=uow, principal=user, file=service.person_file(
+            uow=uow, key=key, as_of=as_of, actor=user.actor, at=clock.now()))
     except (NotFound, InvalidInput) as error:
         return render_error(request, error, value=key)
     return render(

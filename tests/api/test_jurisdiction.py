@@ -98,6 +98,31 @@ def test_an_employer_sees_its_own_workers_only(client: TestClient, db: Engine) -
     assert client.get(f"/api/v1/employers/{employer.unit_code}", headers=unit).status_code == 200
 
 
+def test_an_employer_sees_only_its_own_periods_of_a_worker(client: TestClient, db: Engine) -> None:
+    """The worker was declared by two employers; each sees only its own period and months."""
+    first = register_employer(UnitOfWork(db))
+    second = register_employer(UnitOfWork(db), tax_code="0100109106", name="Công ty Cổ phần Sông Hồng")
+    add_participation(UnitOfWork(db), HANOI_PERSON, start_month="2024-01", end_month="2024-12",
+                      monthly_salary=7_000_000, employer_unit_code=first.unit_code)
+    add_participation(UnitOfWork(db), HANOI_PERSON, start_month="2025-01", end_month=None,
+                      monthly_salary=9_000_000, employer_unit_code=second.unit_code)
+    with UnitOfWork(db) as uow:
+        employer_id = employer_by_key(uow.session, first.unit_code).id
+    service.create_account(uow=UnitOfWork(db), username="first.unit", kind=AccountKind.EMPLOYER,
+                           display_name="First", password=PASSWORD, employer_id=employer_id, **BY_ADMIN)
+    unit = bearer(db, "first.unit")
+    file = client.get(f"/api/v1/people/{HANOI_PERSON}/file", params=AS_OF, headers=unit).json()
+    assert [p["employer_unit_code"] for p in file["participations"]] == [first.unit_code]
+    assert {m["employer_unit_code"] for m in file["history"]} == {first.unit_code}
+    assert file["total_months"] == 12
+    assert [e["unit_code"] for e in file["employers"]] == [first.unit_code]
+    periods = client.get(f"/api/v1/people/{HANOI_PERSON}/participations", params=AS_OF, headers=unit).json()
+    assert [p["monthly_salary"] for p in periods] == [7_000_000]
+    national = bearer(db, staff(db))
+    everything = client.get(f"/api/v1/people/{HANOI_PERSON}/participations", params=AS_OF, headers=national).json()
+    assert len(everything) == 2
+
+
 def test_jurisdiction_is_today_s_whatever_date_the_record_is_read_on(client: TestClient, db: Engine) -> None:
     """Before 2025-07-01 Hà Nội was served by the old provincial office P63-01; an officer of
     its successor P34-01, acting today, reads the person's record as it stood on either date."""
