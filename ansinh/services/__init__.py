@@ -1,0 +1,1 @@
+"""Public-service procedures: the catalogue, dossiers from submission to result, deadlines."""
