@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from ansinh.api.app import create_app
 from ansinh.cli import app
+from tests.quote.refusals import assert_refused
 
 runner = CliRunner()
 CASE: dict[str, Any] = {"regime": "pension_indexation", "as_of": "2026-07-01", "monthly_pension": 4_000_000,
@@ -60,9 +61,4 @@ def test_a_pension_of_before_1995_with_the_month_of_its_amount() -> None:
     ({**CASE, "monthly_pension": 0}, "monthly_pension"),
 ])
 def test_bad_cases_name_the_field(case: dict[str, Any], field: str) -> None:
-    answer = client().post("/api/v1/quote", json=case)
-    assert answer.status_code == 422, answer.text
-    assert answer.json()["field"] == field
-    output = runner.invoke(app, ["quote", "-"], input=json.dumps(case))
-    assert output.exit_code == 1
-    assert field in output.output and '"amounts"' not in output.output
+    assert_refused(case, field)

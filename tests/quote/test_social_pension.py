@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from ansinh.api.app import create_app
 from ansinh.cli import app
+from tests.quote.refusals import assert_refused
 
 runner = CliRunner()
 CASE: dict[str, Any] = {"regime": "social_pension", "as_of": "2025-07-01",
@@ -67,9 +68,4 @@ def test_poor_household_and_a_lower_pension_through_the_api() -> None:
     ({**CASE, "poor_household": "maybe"}, "poor_household"),
 ])
 def test_bad_cases_name_the_field(case: dict[str, Any], field: str) -> None:
-    answer = client().post("/api/v1/quote", json=case)
-    assert answer.status_code == 422, answer.text
-    assert answer.json()["field"] == field
-    output = runner.invoke(app, ["quote", "-"], input=json.dumps(case))
-    assert output.exit_code == 1
-    assert field in output.output and '"amounts"' not in output.output
+    assert_refused(case, field)
