@@ -155,12 +155,35 @@ def machine() -> dict[str, Any]:
             "polars": pl.__version__}
 
 
+RULES = ["ansinh/rules/pension.py", "ansinh/rules/pension_batch.py", "ansinh/rules/pension_salary.py",
+         "ansinh/rules/pension_batch_salary.py", "ansinh/rules/retirement_age.py"]
+
+
+def code_version() -> dict[str, Any]:
+    """The commit measured, and which of the pension rules' files differed from it."""
+    import subprocess
+
+    root = Path(__file__).parent.parent
+
+    def git(*args: str) -> str:
+        try:
+            done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True, timeout=10)  # noqa: S603, S607
+        except (OSError, subprocess.SubprocessError):
+            return ""
+        return done.stdout.rstrip()
+
+    changed = git("status", "--porcelain", "--", *RULES)
+    return {"commit": git("rev-parse", "--short", "HEAD"),
+            "rules_changed_since_commit": [line[3:] for line in changed.splitlines()]}
+
+
 def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def run(retirees: int, *, seed: int, repeat: int, scalar_sample: int | None, orm_sample: int = 5_000,
         pg_url: str | None = None, databases: bool = True) -> dict[str, Any]:
+    code = code_version()
     params = default_parameters()
     started = time.perf_counter()
     periods, people = generate(retirees, seed=seed)
@@ -202,7 +225,7 @@ def run(retirees: int, *, seed: int, repeat: int, scalar_sample: int | None, orm
                          " everything (the database runs add their reads, the ORM session and the drivers)",
         "target": "ours at least 50x faster than the ORM loop (BENCHMARKS.md), end to end on each database;"
                   " the ORM loop is measured on a sample and scaled linearly",
-        "machine": machine(),
+        "machine": machine(), "code": code,
     }
 
 
