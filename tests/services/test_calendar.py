@@ -235,7 +235,7 @@ def test_agrees_with_the_holidays_package_except_the_documented_differences() ->
     differences = set()
     substituted_from = set()
     for year in range(2016, 2028):
-        package = holidays.VN(years=year)
+        package = holidays.country_holidays("VN", years=year)
         for name in package.values():
             if "substituted from" in name:
                 month, day, y = name.split("substituted from ")[1].rstrip(")").split("/")
