@@ -238,8 +238,8 @@ def test_agrees_with_the_holidays_package_except_the_documented_differences() ->
         package = holidays.country_holidays("VN", years=year)
         for name in package.values():
             if "substituted from" in name:
-                month, day, y = name.split("substituted from ")[1].rstrip(")").split("/")
-                substituted_from.add(D(int(y), int(month), int(day)))
+                month, mday, y = name.split("substituted from ")[1].rstrip(")").split("/")
+                substituted_from.add(D(int(y), int(month), int(mday)))
         day = D(year, 1, 1)
         while day.year == year:
             if day.isoweekday() <= 5 and (day in package) == is_working_day(day):
