@@ -3,37 +3,37 @@
 ``retirees`` has one row per person: ``person_id``, ``sex`` ("male"/"female"),
 ``birth_date``, ``as_of`` (the day of retirement) and optionally ``early_reason`` ("none"
 when absent) and ``loss_percent`` (the loss of working capacity, required with
-``reduced_capacity``). ``periods`` has the compulsory contribution periods: ``person_id``,
-``start`` and ``end`` (any day of the first and last month, inclusive), ``salary`` (integer
-đồng) and optionally ``scheme`` ("compulsory"), ``sector`` ("enterprise") and ``hazardous``
-(false). The batch averages employer-set compulsory pay only: State pay-scale periods (last
-years, revalued by the base salary) and voluntary periods (their own table, the voluntary
-rules) are refused with ``InvalidInput`` naming the row; the scalar quote
-(:mod:`ansinh.quote.pension`) answers them.
+``reduced_capacity``). ``periods`` has the contribution periods: ``person_id``, ``start`` and
+``end`` (any day of the first and last month, inclusive), ``salary`` (integer đồng: the
+salary, for the State pay scale the coefficient × the base salary of the month, or the
+voluntary income) and optionally ``scheme`` ("compulsory" or "voluntary"), ``sector``
+("enterprise" or "state") and ``hazardous`` (false; counted for compulsory periods only), as
+the quote's ``history`` (:mod:`ansinh.quote.pension`). Errors name the row
+(``periods.<row>.<field>``, ``retirees.<row>.<field>``) with the scalar's codes.
 
 The result has one row per retiree: ``person_id``, ``eligible``, ``years_counted`` (months),
 ``rate_numerator``/``rate_denominator`` (the exact rate), ``average_salary`` (rounded half up,
 as :mod:`ansinh.quote.pension` publishes it; 0 for an ineligible worker, whose average is not
 computed), ``monthly`` and ``lump_sum``: the numbers of :func:`ansinh.quote.pension.answer`.
 
-The heavy part is columnar: months per contribution year (each period split by calendar
-year, no per-month rows), the revaluation coefficients of :func:`coefficient` looked up once
-per distinct (contribution year, retirement day) and joined, and the exact average as an
-integer fraction (Int128). The rest depends on a few values per person, so it is decided by
-the scalar once per distinct combination of what it reads: eligibility and rate by
-:func:`ansinh.rules.pension.compute` per (retirement day, sex, months, early reason, loss of
-capacity, hazardous months, whether the normal age is reached; the birth month itself only
-with an early reason), the minimum pension by its helper per (day, months, first month), the years
-above the maximum rate with the rate, and the lump-sum multiple per (day, those years, months
-after the age). The amounts are then rounded half up in columns, ``(2a + b) // (2b)`` for
-``a / b``. The retirement age depends on the birth month only (the worker is of age from the
-month it is reached), once no birth date is after its retirement day.
+The heavy part is columnar: months per person (all, compulsory, hazardous, after the age),
+and the exact revalued average of :mod:`ansinh.rules.pension_batch_salary` (employer-set pay,
+the State pay scale and voluntary incomes). The rest depends on a few values per person, so it
+is decided by the scalar once per distinct combination of what it reads: eligibility, rules
+and rate by :func:`ansinh.rules.pension.compute` per (retirement day, sex, months, compulsory
+months, first voluntary month, early reason, loss of capacity, hazardous months, whether the
+normal age is reached; the birth month itself only with an early reason or voluntary months,
+whose transitional age is compared with it), the minimum pension (compulsory rules only) by its
+helper per (day, months, compulsory months, first compulsory month), the years above the maximum
+rate with the rate, and the lump-sum multiple per (day, those years, months after the age). The
+amounts are then rounded half up, ``(2a + b) // (2b)`` for ``a / b``. The retirement age
+depends on the birth month only (the worker is of age from the month it is reached), once no
+birth date is after its retirement day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable
 from fractions import Fraction
 from functools import partial
@@ -54,7 +54,8 @@ from ansinh.rules.pension import (
     benefit_years,
     compute,
 )
-from ansinh.rules.pension_salary import coefficient
+from ansinh.rules.pension_ages import pension_ages
+from ansinh.rules.pension_batch_salary import amounts, refuse
 from ansinh.rules.retirement_age import Sex, normal_retirement_age
 from ansinh.rules.unemployment_batch import check_periods_frame, months_between_expr
 
@@ -63,24 +64,14 @@ RETIREE_SCHEMA = {"person_id": pl.Int64, "sex": pl.Utf8, "birth_date": pl.Date, 
 PERIOD_SCHEMA = {"person_id": pl.Int64, "start": pl.Date, "end": pl.Date, "salary": pl.Int64, "scheme": pl.Utf8,
                  "sector": pl.Utf8, "hazardous": pl.Boolean}
 PERIOD_DEFAULTS = {"scheme": "compulsory", "sector": "enterprise", "hazardous": False}
-DECISION_KEYS = ["as_of", "sex", "early_reason", "loss_percent", "hazardous_months", "months", "of_age", "birth_key"]
-MINIMUM_KEYS = ["as_of", "months", "first_month"]
+DECISION_KEYS = ["as_of", "sex", "early_reason", "loss_percent", "hazardous_months", "months", "compulsory_months",
+                 "first_voluntary_month", "of_age", "birth_key"]
+MINIMUM_KEYS = ["as_of", "months", "compulsory_months", "first_month"]
 LUMP_KEYS = ["as_of", "extra_p", "extra_q", "months_after_age"]
 OUTPUT_SCHEMA = {"person_id": pl.Int64, "eligible": pl.Boolean, "years_counted": pl.Int64,
                  "rate_numerator": pl.Int64, "rate_denominator": pl.Int64, "average_salary": pl.Int64,
                  "monthly": pl.Int64, "lump_sum": pl.Int64}
-I128 = pl.Int128
-
-
-def _big(value: int) -> pl.Expr:
-    return pl.lit(value, dtype=I128)
-
-
-def _refuse(frame: pl.DataFrame, condition: pl.Expr, error: InvalidInput, where: str) -> None:
-    bad = frame.filter(condition)
-    if bad.height:
-        error.field = f"{where}.{bad['_row'][0]}.{error.field}"
-        raise error
+_refuse = refuse
 
 
 def _prepare(periods: pl.DataFrame, retirees: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -110,13 +101,19 @@ def _prepare(periods: pl.DataFrame, retirees: pl.DataFrame) -> tuple[pl.DataFram
     _refuse(retirees.join(periods, on="person_id", how="anti"), pl.lit(value=True), InvalidInput(
         "no contribution periods given", code="history.empty", field="history",
         rule="an average salary needs at least one contribution month"), "retirees")
-    _refuse(periods, pl.col("sector") != "enterprise", InvalidInput(
-        "the batch does not average salaries on the State pay scale (the last years, revalued by the base salary,"
-        " Law 41/2024 arts. 72(1), 73(1)(a)); the scalar quote does", code="sector.state_not_supported",
-        field="sector", rule="the batch averages salaries set by the employer only"), "periods")
-    _refuse(periods, pl.col("scheme") != "compulsory", InvalidInput(
-        "the batch does not average voluntary SI incomes nor apply the voluntary rules; the scalar quote does",
-        code="scheme.voluntary_not_supported", field="scheme", rule="the batch averages compulsory SI periods only"),
+    _refuse(periods, ~pl.col("scheme").is_in(["compulsory", "voluntary"]), InvalidInput(
+        "scheme is not compulsory or voluntary", code="scheme.invalid", field="scheme",
+        rule="scheme is compulsory or voluntary"), "periods")
+    _refuse(periods, ~pl.col("sector").is_in(["enterprise", "state"]), InvalidInput(
+        "sector is not enterprise or state", code="sector.invalid", field="sector",
+        rule="sector is enterprise or state"), "periods")
+    _refuse(periods, (pl.col("scheme") == "voluntary") & (pl.col("sector") == "state"), InvalidInput(
+        "a voluntary period has an income chosen by the person, not a State pay scale",
+        code="scheme.voluntary_not_state", field="sector",
+        rule="voluntary SI periods are in sector enterprise (the default)"), "periods")
+    _refuse(periods, (pl.col("sector") == "state") & (pl.col("salary") == 0), InvalidInput(
+        "a State pay-scale salary is a coefficient × the base salary and cannot be 0",
+        code="sector.state_salary_not_positive", field="salary", rule="State pay-scale salaries are positive"),
         "periods")
     periods = periods.with_columns(pl.col("start").dt.month_start(), pl.col("end").dt.month_start())
     periods = check_periods_frame(periods, retirees.select("person_id", "as_of"), event_name="the retirement")
@@ -157,7 +154,8 @@ def _case(values: dict[str, Any]) -> PensionCase:
         as_of=values["as_of"], sex=_sex(values["sex"]), birth_date=values["birth_month"], months=values["months"],
         average_salary=Fraction(0), early_reason=values.get("early_reason", "none"),
         hazardous_months=values.get("hazardous_months", 0), first_month=values.get("first_month"),
-        months_after_age=values.get("months_after_age", 0), loss_percent=values.get("loss_percent"))
+        months_after_age=values.get("months_after_age", 0), compulsory_months=values.get("compulsory_months"),
+        first_voluntary_month=values.get("first_voluntary_month"), loss_percent=values.get("loss_percent"))
 
 
 def _per_combination(frame: pl.DataFrame, keys: list[str], decide: Callable[[PensionCase], tuple[int, ...]],
@@ -171,32 +169,39 @@ def _per_combination(frame: pl.DataFrame, keys: list[str], decide: Callable[[Pen
 
 def _eligibility(params: ParameterSet, case: PensionCase) -> tuple[int, ...]:
     result = compute(case, params)
-    extra = _excess_years(params, case) if result.eligible else Fraction(0)
-    return int(result.eligible), result.rate.numerator, result.rate.denominator, extra.numerator, extra.denominator
+    if not result.eligible:
+        return 0, 0, 1, 0, 1, 0
+    extra = _excess_years(params, case)
+    compulsory_rules = pension_ages(params, case).compulsory_rules
+    return 1, result.rate.numerator, result.rate.denominator, extra.numerator, extra.denominator, int(compulsory_rules)
 
 
 def _decisions(params: ParameterSet, retirees: pl.DataFrame) -> pl.DataFrame:
     """``retirees`` with eligibility, rate, minimum pension and lump-sum factor, each decided by the
     scalar once per distinct combination of what it depends on.
 
-    Eligibility and rate: :func:`compute` on :data:`DECISION_KEYS`; with no early reason the
-    birth month matters only through whether the normal age is reached (``of_age``), otherwise
-    it is part of the key (``birth_key``). The minimum pension (:func:`_minimum`) reads the
-    months and the first month; the lump sum the years above the maximum rate (found with the
-    rate) and the months after the age.
+    Eligibility and rate: :func:`compute` on :data:`DECISION_KEYS`; with no early reason and no
+    voluntary months the birth month matters only through whether the normal age is reached
+    (``of_age``), otherwise it is part of the key (``birth_key``). The minimum pension
+    (:func:`_minimum`, under the compulsory rules only) reads the compulsory months and the first
+    month; the lump sum the years above the maximum rate (found with the rate) and the months
+    after the age.
     """
     age = (pl.col("as_of").dt.year() - pl.col("birth_month").dt.year()) * 12 + pl.col("as_of").dt.month().cast(
         pl.Int32) - pl.col("birth_month").dt.month().cast(pl.Int32)
     retirees = retirees.with_columns(
         of_age=age >= pl.col("normal_age"),
-        birth_key=pl.when(pl.col("early_reason") != "none").then(pl.col("birth_month")),
+        birth_key=pl.when((pl.col("early_reason") != "none") | (pl.col("compulsory_months") < pl.col("months")))
+        .then(pl.col("birth_month")),
     )
     decided = _per_combination(retirees, DECISION_KEYS, partial(_eligibility, params),
-                               ["eligible", "rate_numerator", "rate_denominator", "extra_p", "extra_q"])
+                               ["eligible", "rate_numerator", "rate_denominator", "extra_p", "extra_q",
+                                "compulsory_rules"])
     retirees = retirees.join(decided, on=DECISION_KEYS, how="left", nulls_equal=True, maintain_order="left")
-    retirees = retirees.with_columns(pl.col("eligible").cast(pl.Boolean))
+    retirees = retirees.with_columns(pl.col("eligible", "compulsory_rules").cast(pl.Boolean))
     eligible = retirees.filter("eligible")
-    floors = _per_combination(eligible, MINIMUM_KEYS, lambda case: (_minimum(params, case, 0)[0],), ["floor"])
+    floors = _per_combination(eligible.filter("compulsory_rules"), MINIMUM_KEYS,
+                              lambda case: (_minimum(params, case, 0)[0],), ["floor"])
 
     lump_rows = []
     for day, extra_p, extra_q, after in eligible.filter(pl.col("extra_p") > 0).select(LUMP_KEYS).unique().rows():
@@ -205,42 +210,25 @@ def _decisions(params: ParameterSet, retirees: pl.DataFrame) -> pl.DataFrame:
     lumps = pl.DataFrame(lump_rows, schema={"as_of": pl.Date, "extra_p": pl.Int64, "extra_q": pl.Int64,
                                             "months_after_age": pl.Int64, "lump_p": pl.Int64, "lump_q": pl.Int64},
                          orient="row")
-    return (retirees.join(floors, on=MINIMUM_KEYS, how="left", maintain_order="left")
+    return (retirees.join(floors, on=MINIMUM_KEYS, how="left", nulls_equal=True, maintain_order="left")
             .join(lumps, on=LUMP_KEYS, how="left", maintain_order="left")
-            .with_columns(pl.col("lump_p").fill_null(0), pl.col("lump_q").fill_null(1)))
+            .with_columns(pl.col("lump_p").fill_null(0), pl.col("lump_q").fill_null(1), pl.col("floor").fill_null(0)))
 
 
-def _coefficients(params: ParameterSet, combinations: list[tuple[int, dt.date]]) -> pl.DataFrame:
-    """Each (contribution year, retirement day)'s coefficient as an integer over a denominator
-    common to the retirement day."""
-    found = {(year, day): coefficient(params, year, day) for year, day in combinations}
-    common: dict[dt.date, int] = {}
-    for (_, day), value in found.items():
-        common[day] = math.lcm(common.get(day, 1), value.denominator)
-    rows = [(year, day, int(value * common[day]), common[day]) for (year, day), value in found.items()]
-    return pl.DataFrame(rows, schema={"year": pl.Int32, "as_of": pl.Date, "coef": pl.Int64, "coef_q": pl.Int64},
-                        orient="row")
-
-
-def _averages(params: ParameterSet, periods: pl.DataFrame) -> pl.DataFrame:
-    """Per person: the exact revalued average as ``average_num / average_den`` (Int128)."""
-    years = periods.with_columns(year=pl.int_ranges(pl.col("start").dt.year(), pl.col("end").dt.year() + 1)).explode(
-        "year")
-    first = pl.date(pl.col("year"), 1, 1)
-    last = pl.date(pl.col("year"), 12, 1)
-    years = years.with_columns(
-        year=pl.col("year").cast(pl.Int32),
-        count=months_between_expr(pl.max_horizontal("start", first), pl.min_horizontal("end", last)))
-    combos = years.select("year", "as_of").unique().sort(["as_of", "year"]).rows()
-    years = years.join(_coefficients(params, combos), on=["year", "as_of"], how="left")
-    return years.group_by("person_id").agg(
-        average_num=(pl.col("count").cast(I128) * pl.col("salary").cast(I128) * pl.col("coef").cast(I128)).sum(),
-        average_den=(pl.col("count").sum().cast(I128) * pl.col("coef_q").first().cast(I128)),
+def _per_person(periods: pl.DataFrame) -> pl.DataFrame:
+    """The months and first months of each person's periods, as the quote counts them."""
+    months = months_between_expr(pl.col("start"), pl.col("end"))
+    compulsory = pl.col("scheme") == "compulsory"
+    after_start = pl.max_horizontal("start", pl.col("reached").dt.offset_by("1mo"))
+    return periods.group_by("person_id").agg(
+        months=months.sum(),
+        compulsory_months=months.filter(compulsory).sum(),
+        hazardous_months=months.filter(compulsory & pl.col("hazardous")).sum(),
+        first_month=pl.col("start").filter(compulsory).min(),
+        first_voluntary_month=pl.col("start").filter(~compulsory).min(),
+        months_after_age=months_between_expr(after_start, pl.col("end")).clip(lower_bound=0).sum(),
+        mixed=(compulsory & (pl.col("sector") != "state")).any(),
     )
-
-
-def _half_up(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
-    return (_big(2) * numerator + denominator) // (_big(2) * denominator)
 
 
 def compute_batch(periods: pl.DataFrame, retirees: pl.DataFrame, params: ParameterSet) -> pl.DataFrame:
@@ -251,28 +239,14 @@ def compute_batch(periods: pl.DataFrame, retirees: pl.DataFrame, params: Paramet
     ages = _ages(params, retirees.select(age_keys).unique().sort(age_keys).rows())
     retirees = retirees.join(ages, on=age_keys, how="left", maintain_order="left")
     periods = periods.join(retirees.select("person_id", "as_of", "reached"), on="person_id")
-    months = months_between_expr(pl.col("start"), pl.col("end"))
-    after_start = pl.max_horizontal("start", pl.col("reached").dt.offset_by("1mo"))
-    per_person = periods.group_by("person_id").agg(
-        months=months.sum(),
-        hazardous_months=months.filter(pl.col("hazardous")).sum(),
-        first_month=pl.col("start").min(),
-        months_after_age=months_between_expr(after_start, pl.col("end")).clip(lower_bound=0).sum(),
-    )
-    retirees = retirees.join(per_person, on="person_id", how="left", maintain_order="left")
+    retirees = retirees.join(_per_person(periods), on="person_id", how="left", maintain_order="left")
     retirees = _decisions(params, retirees)
-    eligible = periods.join(retirees.filter("eligible").select("person_id"), on="person_id", how="semi")
-    retirees = retirees.join(_averages(params, eligible), on="person_id", how="left", maintain_order="left")
-    num, den = pl.col("average_num"), pl.col("average_den")
-    p, q = pl.col("rate_numerator").cast(I128), pl.col("rate_denominator").cast(I128)
-    lump_p, lump_q = pl.col("lump_p").cast(I128), pl.col("lump_q").cast(I128)
-    retirees = retirees.with_columns(
-        average_salary=_half_up(num, den),
-        monthly=pl.max_horizontal(_half_up(p * num, q * den), pl.col("floor").cast(I128)),
-        lump_sum=_half_up(lump_p * num, lump_q * den),
-    )
-    amounts = ["average_salary", "monthly", "lump_sum"]
-    return (retirees.with_columns(pl.when("eligible").then(pl.col(amounts)).otherwise(_big(0)),
+    eligible = retirees.filter("eligible").with_columns(began=pl.col("first_month"))
+    eligible_periods = periods.join(eligible.select("person_id"), on="person_id", how="semi")
+    retirees = retirees.join(amounts(params, eligible_periods, eligible), on="person_id", how="left",
+                             maintain_order="left")
+    amount_names = ["average_salary", "monthly", "lump_sum"]
+    return (retirees.with_columns(pl.when("eligible").then(pl.col(amount_names)).otherwise(0),
                                   years_counted=pl.col("months"))
             .select(OUTPUT_SCHEMA.keys()).cast(OUTPUT_SCHEMA))  # type: ignore[arg-type]
 

@@ -188,7 +188,7 @@ def state_years(params: ParameterSet, began: dt.date, granted: dt.date) -> tuple
 
 
 @dataclass(frozen=True)
-class _Revaluation:
+class StateRevaluation:
     """How State months are revalued: by the base salary (``multiplier``) or, if not ``by_base``, by the CPI."""
 
     by_base: bool
@@ -196,26 +196,27 @@ class _Revaluation:
     where: str
 
 
-def _state_revaluation(params: ParameterSet, began: dt.date, granted: dt.date) -> _Revaluation:
+def state_revaluation(params: ParameterSet, began: dt.date, granted: dt.date) -> StateRevaluation:
+    """How the State months of a worker whose SI began on ``began`` are revalued for a grant on ``granted``."""
     by_base = began < dt.date.fromisoformat(str(params.value_at(STATE_BY_BASE_BEFORE_KEY, granted)))
     if not by_base:
-        return _Revaluation(by_base=False, multiplier=0, where=basis(params, STATE_BY_BASE_BEFORE_KEY, granted))
+        return StateRevaluation(by_base=False, multiplier=0,
+                                where=basis(params, STATE_BY_BASE_BEFORE_KEY, granted))
     which = params.value_at(STATE_BASIS_KEY, granted)
     where = "; ".join(dict.fromkeys((basis(params, STATE_BY_BASE_BEFORE_KEY, granted),
                                      basis(params, STATE_BASIS_KEY, granted), basis(params, BASE_SALARY_KEY, granted))))
     if which == "reference_level" and params.value_at(REFERENCE_EQUALS_BASE_KEY, granted) is not True:
         raise ParameterNotInForce(f"no reference level on {granted.isoformat()}", code="law.parameter_not_in_force",
                                   field="as_of", rule="the reference level is encoded while it equals the base salary")
-    return _Revaluation(by_base=True, multiplier=int(params.value_at(BASE_SALARY_KEY, granted)), where=where)
+    return StateRevaluation(by_base=True, multiplier=int(params.value_at(BASE_SALARY_KEY, granted)), where=where)
 
 
-def _state_value(params: ParameterSet, month: _Month, granted: dt.date, how: _Revaluation) -> Fraction:
+def _state_value(params: ParameterSet, month: _Month, granted: dt.date, how: StateRevaluation) -> Fraction:
     """One State month revalued: its coefficient × the base salary of the grant, or its salary × the CPI."""
     if not how.by_base:
         return month.salary * coefficient(params, month.month.year, granted)
-    try:
-        base = int(params.value_at(BASE_SALARY_KEY, month.month))
-    except ParameterNotInForce:
+    base = month_base_salary(params, month.month)
+    if base is None:
         first = params.get(BASE_SALARY_KEY).values[0].starts
         raise InvalidInput(
             f"no base salary is known for {format_month(month.month)} (the table begins {format_month(first)}):"
@@ -225,8 +226,26 @@ def _state_value(params: ParameterSet, month: _Month, granted: dt.date, how: _Re
     return Fraction(month.salary, base) * how.multiplier
 
 
+def month_base_salary(params: ParameterSet, month: dt.date) -> int | None:
+    """The base salary a State pay-scale coefficient of ``month`` is derived from (None before the table)."""
+    try:
+        return int(params.value_at(BASE_SALARY_KEY, month))
+    except ParameterNotInForce:
+        return None
+
+
+def state_conversion_before(params: ParameterSet, granted: dt.date) -> dt.date:
+    """State months before this day must be converted to the pay scale of the grant to be averaged."""
+    return dt.date.fromisoformat(str(params.value_at(STATE_CONVERSION_KEY, granted)))
+
+
+def state_whole_period_if_higher(params: ParameterSet, granted: dt.date) -> bool:
+    """Whether the whole State period is averaged where higher than the last years, for a grant on ``granted``."""
+    return params.value_at(STATE_IF_HIGHER_KEY, granted) is True
+
+
 def _check_conversion(params: ParameterSet, months: list[_Month], granted: dt.date, why: str) -> None:
-    converted_before = dt.date.fromisoformat(str(params.value_at(STATE_CONVERSION_KEY, granted)))
+    converted_before = state_conversion_before(params, granted)
     early = [m for m in months if m.month < converted_before]
     if early:
         raise InvalidInput(
@@ -238,7 +257,7 @@ def _check_conversion(params: ParameterSet, months: list[_Month], granted: dt.da
 
 
 def _state_lines(params: ParameterSet, months: list[_Month], values: list[Fraction], granted: dt.date,
-                 how: _Revaluation) -> list[Line]:
+                 how: StateRevaluation) -> list[Line]:
     years: dict[int, list[Fraction]] = defaultdict(lambda: [Fraction(0), Fraction(0), Fraction(0)])
     for month, value in zip(months, values, strict=True):
         entry = years[month.month.year]
@@ -261,8 +280,8 @@ def _state_average(params: ParameterSet, periods: list[tuple[int, SalaryPeriod]]
     months = _expand(periods)
     years, years_key = state_years(params, began, granted)
     window = months if years is None else months[-12 * years:]
-    how = _state_revaluation(params, began, granted)
-    whole_rule = len(window) < len(months) and params.value_at(STATE_IF_HIGHER_KEY, granted) is True
+    how = state_revaluation(params, began, granted)
+    whole_rule = len(window) < len(months) and state_whole_period_if_higher(params, granted)
     span = "the whole period" if years is None else f"the last {years} years"
     used = months if whole_rule else window
     values = [_state_value(params, month, granted, how) for month in used]
@@ -339,5 +358,6 @@ def average_salary(params: ParameterSet, periods: tuple[SalaryPeriod, ...],
     return average, count, lines
 
 
-__all__ = ["SalaryPeriod", "average_salary", "check_periods", "coefficient", "months_by_year", "revaluation_key",
-           "state_years", "voluntary_coefficient"]
+__all__ = ["SalaryPeriod", "StateRevaluation", "average_salary", "check_periods", "coefficient", "month_base_salary",
+           "months_by_year", "revaluation_key", "state_conversion_before", "state_revaluation",
+           "state_whole_period_if_higher", "state_years", "voluntary_coefficient"]
