@@ -13,6 +13,7 @@ from ansinh.demo import demo, serve
 from ansinh.org.commands import app as org_app
 from ansinh.quote.commands import quote_command
 from ansinh.registry.commands import employers_app, people_app
+from ansinh.services.commands import app as procedures_app
 from ansinh.synth.commands import command as synth_command
 
 app = typer.Typer(
@@ -27,6 +28,7 @@ app.add_typer(org_app, name="org")
 app.add_typer(law_app, name="law")
 app.add_typer(audit_app, name="audit")
 app.add_typer(accounts_app, name="accounts")
+app.add_typer(procedures_app, name="procedures")
 app.command("synth")(synth_command)
 app.command("quote")(quote_command)
 app.command()(serve)

@@ -27,6 +27,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     from ansinh.org.plans_api import router as plans_router
     from ansinh.quote.api import router as quote_router
     from ansinh.registry.api import employers_router, people_router
+    from ansinh.services.api import router as procedures_router
     from ansinh.web.app import mount_web
 
     app = FastAPI(
@@ -41,7 +42,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.state.engine = engine or engine_for()
     install_error_handlers(app)
     for router in (accounts_router, people_router, employers_router, org_router, plans_router, audit_router,
-                   law_router, quote_router):
+                   law_router, quote_router, procedures_router):
         app.include_router(router, prefix=API_PREFIX, responses=PROBLEM_RESPONSES,
                            dependencies=[Depends(refuse_nul_characters)])
     mount_web(app)

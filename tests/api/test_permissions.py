@@ -62,6 +62,8 @@ ROUTES: dict[str, str | Permission] = {
     "GET /api/v1/law": PUBLIC,
     "GET /api/v1/law/{key}": PUBLIC,
     "POST /api/v1/quote": PUBLIC,
+    "GET /api/v1/procedures": PUBLIC,
+    "GET /api/v1/procedures/{code}": PUBLIC,
 }
 CITIZEN_ID = "001185004321"
 SAMPLE = {"key": CITIZEN_ID, "username": "someone.else", "flag_id": "1", "code": "01", "approval_id": "1"}
