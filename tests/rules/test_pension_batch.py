@@ -110,10 +110,11 @@ def retiree(draw: st.DrawFn, careers: tuple[str, ...] = tuple(KINDS)) -> Retiree
     kinds = KINDS[draw(st.sampled_from(careers))]
     history: list[Period] = []
     end = add_months(day.replace(day=1), -draw(st.integers(0, 24)))
-    for _ in range(draw(st.integers(1, 5))):
-        start = add_months(end, -draw(st.integers(0, 150)))
+    long = len(kinds) > 1 or draw(st.booleans())  # careers long enough for a pension, or any
+    for _ in range(draw(st.integers(1, 4))):
+        start = add_months(end, -draw(st.integers(60, 240) if long else st.integers(0, 150)))
         history = draw(period(draw(st.sampled_from(kinds)), start, end)) + history
-        end = add_months(start, -draw(st.integers(1, 36)))
+        end = add_months(start, -draw(st.integers(1, 24 if long else 36)))
     early_reason = draw(st.sampled_from(["none", "none", "none", "hazardous", "reduced_capacity"]))
     loss = draw(st.integers(50, 100)) if early_reason == "reduced_capacity" else draw(st.none() | st.integers(0, 100))
     return sex, birth, day, history, early_reason, loss
@@ -152,7 +153,7 @@ def test_batch_equals_scalar(people: list[Retiree]) -> None:
     agree(people)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(retiree(), min_size=1, max_size=5))
 def test_batch_equals_scalar_on_state_voluntary_and_mixed_careers(people: list[Retiree]) -> None:
     """The same agreement on State pay-scale careers (on the scale, coefficient × each month's base
@@ -212,6 +213,21 @@ def test_state_voluntary_and_mixed_worked_examples() -> None:
     assert [(row["average_salary"], row["monthly"]) for row in out] == [
         (7_438_275, 3_086_884), (8_042_238, 3_337_529), (3_881_633, 1_863_184), (12_705_714, out[3]["monthly"])]
     assert out[3]["monthly"] == int(out[3]["rate_percent"] * Fraction(4_269_120_000, 336) / 100 + Fraction(1, 2))
+
+
+def test_the_whole_state_period_where_higher_from_2025_07_01() -> None:
+    """A man born 1963-01-10 whose SI began 2005-01 on the State scale: 5.00 for 144 months, then
+    3.00 for 101 (to 05/2025): 245 months, 20 years 5 months, 46 % (45 % + 2 % × 0.5). On 2025-06-30
+    (Law 58) the last 8 years (SI began 2001-2006) are all at 3.00: 7,020,000, pension 3,229,200. On
+    2025-07-01 the whole period (Decree 158 art. 15(2)(c)) is higher: (720 + 303) × 2,340,000 =
+    2,393,820,000 / 245 = 9,770,693.88 → 9,770,694, pension 46 % of it 4,494,519.18 → 4,494,519."""
+    career = state(D(2005, 1, 1), D(2016, 12, 1), Fraction(5)) + state(D(2017, 1, 1), D(2025, 5, 1), Fraction(3))
+    people: list[Retiree] = [("male", D(1963, 1, 10), D(2025, 6, 30), career, "none", None),
+                             ("male", D(1963, 1, 10), D(2025, 7, 1), career, "none", None)]
+    out = batch(people)
+    assert out == [scalar(person) for person in people]
+    assert [(row["rate_percent"], row["average_salary"], row["monthly"]) for row in out] == [
+        (46.0, 7_020_000, 3_229_200), (46.0, 9_770_694, 4_494_519)]
 
 
 REFUSED: list[tuple[str, Retiree]] = [
