@@ -94,6 +94,14 @@ def test_only_the_national_code_seen_in_a_source_is_given() -> None:
     assert {c: p.national_code for c, p in PROCEDURES.items() if p.national_code} == {"630": "1.001667"}
 
 
+def test_any_office_is_marked_unverified_for_every_dossier_procedure() -> None:
+    """No published list of procedures received regardless of residence was found (docs/procedures.md)."""
+    tools = {"AS-ESTIMATE", "AS-HISTORY-LOOKUP"}
+    for code, procedure in PROCEDURES.items():
+        if code not in tools:
+            assert any("any_office" in item for item in procedure.evidence.unverified), code
+
+
 def test_filters_by_domain_and_by_applicant() -> None:
     cards = list_procedures(domain=Domain.CARDS)
     assert [p.code for p in cards] == ["603", "607", "608", "610", "612", "613"]
