@@ -172,7 +172,7 @@ def _eligibility(params: ParameterSet, case: PensionCase) -> tuple[int, ...]:
     if not result.eligible:
         return 0, 0, 1, 0, 1, 0
     extra = _excess_years(params, case)
-    compulsory_rules = pension_ages(params, case).compulsory_rules
+    compulsory_rules = case.voluntary == 0 or pension_ages(params, case).compulsory_rules  # as pension_ages._rules
     return 1, result.rate.numerator, result.rate.denominator, extra.numerator, extra.denominator, int(compulsory_rules)
 
 

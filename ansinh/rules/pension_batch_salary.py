@@ -194,12 +194,14 @@ def _state_totals(params: ParameterSet, state: pl.DataFrame, people: pl.DataFram
                   coefficients: _Coefficients) -> tuple[pl.DataFrame, Objects, Objects]:
     """(State persons sorted by id, State total numerators, denominators): the State average × its months.
 
-    Only the pieces used are summed (with the whole-period rule, all of them); ``people`` has ``person_id``, ``_row``, ``began`` (the first compulsory month) and ``mixed``
-    (also employer-set months)."""
+    Only the pieces used are summed (with the whole-period rule, all of them). ``people`` has
+    ``person_id``, ``_row``, ``began`` (the first compulsory month) and ``mixed`` (also
+    employer-set months)."""
     pieces = _state_values(_state_pieces(params, state, people), coefficients)
     salary = pl.col("salary").cast(I128) * pl.col("w_n").cast(I128)
-    sums = pieces.filter(pl.col("used") > 0).group_by("person_id", "w_d").agg(win=(pl.col("in_window").cast(I128) * salary).sum(),
-                                                   all=(pl.col("count").cast(I128) * salary).sum()).sort("person_id")
+    sums = (pieces.filter(pl.col("used") > 0).group_by("person_id", "w_d")
+            .agg(win=(pl.col("in_window").cast(I128) * salary).sum(), all=(pl.col("count").cast(I128) * salary).sum())
+            .sort("person_id"))
     persons = (pieces.group_by("person_id").agg(pl.col("window_len", "state_months", "whole_rule").first())
                .join(people.select("person_id", "_row", "mixed"), on="person_id").sort("person_id"))
     common = math.lcm(*sums["w_d"].unique().to_list())
