@@ -52,6 +52,7 @@ from ansinh.law.params import ParameterSet
 from ansinh.registry.bulk import load_frames
 from ansinh.registry.models import Participation, Person, Scheme
 from ansinh.rules.pension_batch import compute_batch
+from benchmarks.w1_contributions import postgres_reachable, psycopg_url
 from benchmarks.w2_pension import COLUMNS, scalar_one
 
 EMPLOYERS = 1_000
@@ -98,21 +99,6 @@ class LoopResult(_Result, BenchBase):
 
 
 # ----------------------------------------------------------------------------- the database
-
-
-def psycopg_url(url: str) -> str:
-    return url.replace("postgresql+psycopg://", "postgresql://", 1)
-
-
-def postgres_reachable(url: str) -> bool:
-    try:
-        import psycopg
-
-        with psycopg.connect(psycopg_url(url), connect_timeout=3) as connection:
-            connection.execute("SELECT 1")
-    except Exception:
-        return False
-    return True
 
 
 @contextlib.contextmanager
