@@ -29,6 +29,7 @@ from typing import Any
 
 import yaml
 
+from ansinh.core import strict_yaml
 from ansinh.core.errors import NotFound, ParameterLoadError, ParameterNotInForce
 
 PARAMETERS_DIR = Path(__file__).parent / "parameters"
@@ -87,23 +88,6 @@ class Parameter:
                 rule=f"{self.key} applies from {self.values[0].starts.isoformat()}",
             )
         return self.values[index]
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """safe_load that refuses duplicate keys instead of keeping the last one."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise ParameterLoadError(f"duplicate key {key!r} at line {key_node.start_mark.line + 1}")
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def _fail(path: Path, key: str, message: str) -> ParameterLoadError:
@@ -169,8 +153,8 @@ def _dated_value(path: Path, key: str, unit: str, raw_date: Any, entry: Any) -> 
 def load_parameter(path: Path, key: str) -> Parameter:
     """Parse and validate one parameter file."""
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
-    except (ParameterLoadError, yaml.YAMLError) as exc:
+        raw = strict_yaml.load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
         raise _fail(path, key, str(exc)) from exc
     except ValueError as exc:  # YAML's own date parsing of e.g. 2024-13-01
         raise _fail(path, key, f"a date is not a valid ISO date ({exc})") from exc

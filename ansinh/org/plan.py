@@ -24,42 +24,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ansinh.core import strict_yaml
 from ansinh.core.errors import InvalidInput
 from ansinh.org.models import OfficeKind
-
-_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-
-
-class _PlanLoader(_BASE_LOADER):  # type: ignore[misc,valid-type]
-    """A safe YAML loader (in C where built) that leaves dates as text and refuses repeated keys.
-
-    The plan's schema then reads the dates, so an impossible date ("2026-02-30") is refused
-    naming its field instead of failing inside the YAML reader.
-    """
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-        """A mapping, refusing a key given twice (YAML would keep the last one silently)."""
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"the key {key!r} is given twice", key_node.start_mark)
-            seen.add(key)
-        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
-        return mapping
-
-    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, Any]]]] = {
-        first: [pair for pair in resolvers if pair[0] != _TIMESTAMP]
-        for first, resolvers in _BASE_LOADER.yaml_implicit_resolvers.items()
-    }
-
 
 CODE_PATTERN = r"^[A-Z][A-Z0-9-]{1,19}$"
 AREA_PATTERN = r"^(province|district|commune):[0-9]{1,5}$"
@@ -178,7 +150,7 @@ def parse_plan(data: object) -> Plan:
 def read_plan_text(text: str, *, name: str = "plan") -> Plan:
     """A plan from YAML (or JSON, which is YAML) text."""
     try:
-        data: Any = yaml.load(text, Loader=_PlanLoader)  # noqa: S506 - a safe loader (above)
+        data: Any = strict_yaml.load(text, dates_as_text=True)
     except yaml.YAMLError as exc:
         raise InvalidInput(f"{name} is not valid YAML: {exc}", code="plan.invalid", field="plan",
                            rule="a plan file is a YAML mapping") from None

@@ -35,8 +35,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
-import yaml
-
+from ansinh.core import strict_yaml
 from ansinh.core.errors import AnsinhError, InvalidInput, ParameterLoadError
 
 DATA_FILE = Path(__file__).parent / "data" / "calendar.yaml"
@@ -139,23 +138,6 @@ class WorkingCalendar:
 
 
 # --- loading -------------------------------------------------------------------------------
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """safe_load that refuses duplicate keys instead of keeping the last one."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise ParameterLoadError(f"calendar: duplicate key {key!r} at line {key_node.start_mark.line + 1}")
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def _fail(where: str, message: str) -> ParameterLoadError:
@@ -273,8 +255,10 @@ def parse_calendar(raw: Any) -> WorkingCalendar:
 
 
 def load_calendar(path: Path) -> WorkingCalendar:
-    with path.open(encoding="utf-8") as handle:
-        raw = yaml.load(handle, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    try:
+        raw = strict_yaml.load(path.read_text(encoding="utf-8"))
+    except strict_yaml.DuplicateKeyError as exc:
+        raise ParameterLoadError(f"calendar: {exc}") from None
     return parse_calendar(raw)
 
 

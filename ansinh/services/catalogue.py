@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from ansinh.core import strict_yaml
 from ansinh.core.errors import NotFound
 from ansinh.services.schemas import (
     Applicant,
@@ -41,31 +42,10 @@ class CatalogueLoadError(Exception):
     """A catalogue file is malformed; raised at load so a wrong procedure never ships."""
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """safe_load that refuses a key given twice and keeps dates as text."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise CatalogueLoadError(f"duplicate key {key!r} at line {key_node.start_mark.line + 1}")
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_StrictLoader.yaml_implicit_resolvers = {
-    first: [pair for pair in resolvers if pair[0] != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 def _read(path: Path) -> Any:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 - a safe loader
-    except CatalogueLoadError as exc:
+        return strict_yaml.load(path.read_text(encoding="utf-8"), dates_as_text=True)
+    except strict_yaml.DuplicateKeyError as exc:
         raise CatalogueLoadError(f"{path}: {exc}") from None
     except yaml.YAMLError as exc:
         raise CatalogueLoadError(f"{path}: not valid YAML: {exc}") from None
