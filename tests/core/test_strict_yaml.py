@@ -19,8 +19,8 @@ def test_a_key_given_twice_is_refused_naming_it_and_its_line() -> None:
 
 
 def test_dates_are_read_or_left_as_text() -> None:
-    assert strict_yaml.load("on: 2026-01-01") == {"on": dt.date(2026, 1, 1)}
-    assert strict_yaml.load("on: 2026-02-30", dates_as_text=True) == {"on": "2026-02-30"}
+    assert strict_yaml.load("day: 2026-01-01") == {"day": dt.date(2026, 1, 1)}
+    assert strict_yaml.load("day: 2026-02-30", dates_as_text=True) == {"day": "2026-02-30"}
 
 
 def test_only_safe_tags() -> None:
