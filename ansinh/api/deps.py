@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
@@ -13,10 +12,15 @@ from ansinh.core import clock
 from ansinh.db.uow import UnitOfWork
 
 
-def get_uow(request: Request) -> Iterator[UnitOfWork]:
-    """A unit of work for this request; it rolls back unless the service commits."""
-    with UnitOfWork(request.app.state.engine) as uow:
-        yield uow
+def get_uow(request: Request) -> UnitOfWork:
+    """A unit of work for this request, not yet open: each service opens it and commits.
+
+    It must not be opened here. A dependency's exit runs after FastAPI has sent the response,
+    so a transaction held open by the dependency would commit only then: the client would be
+    told of a change not yet written (and never written, if that commit failed), and its next
+    request (a browser following the redirect after sign-in) could miss it.
+    """
+    return UnitOfWork(request.app.state.engine)
 
 
 def get_as_of(
