@@ -47,6 +47,7 @@ from ansinh.rules.contribution_law import rate
 from ansinh.rules.pension import (
     LUMP_AFTER_AGE_KEY,
     LUMP_KEY,
+    MINIMUM_JOINED_KEY,
     PensionCase,
     _in_force,
     _minimum,
@@ -64,9 +65,9 @@ RETIREE_SCHEMA = {"person_id": pl.Int64, "sex": pl.Utf8, "birth_date": pl.Date, 
 PERIOD_SCHEMA = {"person_id": pl.Int64, "start": pl.Date, "end": pl.Date, "salary": pl.Int64, "scheme": pl.Utf8,
                  "sector": pl.Utf8, "hazardous": pl.Boolean}
 PERIOD_DEFAULTS = {"scheme": "compulsory", "sector": "enterprise", "hazardous": False}
-DECISION_KEYS = ["as_of", "sex", "early_reason", "loss_percent", "hazardous_months", "months", "compulsory_months",
-                 "first_voluntary_month", "of_age", "birth_key"]
-MINIMUM_KEYS = ["as_of", "months", "compulsory_months", "first_month"]
+DECISION_KEYS = ["as_of", "sex", "early_reason", "loss_percent", "decision_hazardous", "decision_months",
+                 "decision_compulsory", "first_voluntary_month", "of_age", "birth_key"]
+MINIMUM_KEYS = ["as_of", "minimum_compulsory", "minimum_first_month"]
 LUMP_KEYS = ["as_of", "extra_p", "extra_q", "months_after_age"]
 OUTPUT_SCHEMA = {"person_id": pl.Int64, "eligible": pl.Boolean, "years_counted": pl.Int64,
                  "rate_numerator": pl.Int64, "rate_denominator": pl.Int64, "average_salary": pl.Int64,
@@ -148,13 +149,26 @@ def _lump_factor(params: ParameterSet, day: dt.date, extra: Fraction, months_aft
     return rate(params, LUMP_KEY, day) * (extra - after) + Fraction(int(after_multiple or 0)) * after
 
 
+CASE_FIELDS = {"months": ("decision_months", "minimum_compulsory"),
+               "compulsory_months": ("decision_compulsory", "minimum_compulsory"),
+               "hazardous_months": ("decision_hazardous",), "first_month": ("minimum_first_month",)}
+"""The case's fields a combination may carry under the name of its class (see :func:`_decision_keys`)."""
+
+
+def _field(values: dict[str, Any], name: str, default: Any = None) -> Any:
+    for keyed in CASE_FIELDS.get(name, ()):
+        if keyed in values:
+            return values[keyed]
+    return values.get(name, default)
+
+
 def _case(values: dict[str, Any]) -> PensionCase:
     """A case of the scalar calculator from one combination (average 0: it is applied in columns)."""
     return PensionCase(
-        as_of=values["as_of"], sex=_sex(values["sex"]), birth_date=values["birth_month"], months=values["months"],
-        average_salary=Fraction(0), early_reason=values.get("early_reason", "none"),
-        hazardous_months=values.get("hazardous_months", 0), first_month=values.get("first_month"),
-        months_after_age=values.get("months_after_age", 0), compulsory_months=values.get("compulsory_months"),
+        as_of=values["as_of"], sex=_sex(values["sex"]), birth_date=values["birth_month"],
+        months=_field(values, "months"), average_salary=Fraction(0), early_reason=values.get("early_reason", "none"),
+        hazardous_months=_field(values, "hazardous_months", 0), first_month=_field(values, "first_month"),
+        months_after_age=values.get("months_after_age", 0), compulsory_months=_field(values, "compulsory_months"),
         first_voluntary_month=values.get("first_voluntary_month"), loss_percent=values.get("loss_percent"))
 
 
@@ -176,20 +190,63 @@ def _eligibility(params: ParameterSet, case: PensionCase) -> tuple[int, ...]:
     return 1, result.rate.numerator, result.rate.denominator, extra.numerator, extra.denominator, int(compulsory_rules)
 
 
+def _representative_months(months: int) -> int:
+    """The fewest months with the same whole years and the same years for the benefit amount.
+
+    The scalar rules read a career's months only through those two (``months // 12`` and
+    :func:`ansinh.rules.pension.benefit_years`), so one decision serves every career of the
+    class: 20 years 3 months decides as 20 years 1 month.
+    """
+    whole = months // 12 * 12
+    years = benefit_years(months)
+    return next(m for m in range(whole, months + 1) if benefit_years(m) == years)
+
+
+def _decision_keys(params: ParameterSet, retirees: pl.DataFrame) -> pl.DataFrame:
+    """``retirees`` with the months the decisions are keyed on, each career mapped to its class.
+
+    Careers with voluntary months keep their exact months: whether any month is voluntary
+    decides which rules apply. Hazardous months count in whole years only. The minimum pension
+    reads whole compulsory years and only whether the first month is before the date in force.
+    """
+    distinct = retirees.select(pl.col("months").unique().drop_nulls()).to_series().to_list()
+    classes = pl.DataFrame({"months": distinct, "months_class": [_representative_months(m) for m in distinct]},
+                           schema={"months": retirees.schema["months"], "months_class": retirees.schema["months"]})
+    days = retirees.select(pl.col("as_of").unique()).to_series().to_list()
+    cutoffs = pl.DataFrame(
+        {"as_of": days, "joined_before": [None if (cut := _in_force(params, MINIMUM_JOINED_KEY, day)) is None
+                                          else dt.date.fromisoformat(cut) for day in days]},
+        schema={"as_of": pl.Date, "joined_before": pl.Date})
+    pure = pl.col("compulsory_months") == pl.col("months")
+    first = pl.col("first_month")
+    return (retirees.join(classes, on="months", how="left", maintain_order="left")
+            .join(cutoffs, on="as_of", how="left", maintain_order="left")
+            .with_columns(
+                decision_months=pl.when(pure).then("months_class").otherwise("months"),
+                decision_compulsory=pl.when(pure).then("months_class").otherwise("compulsory_months"),
+                decision_hazardous=pl.col("hazardous_months") // 12 * 12,
+                minimum_compulsory=pl.col("compulsory_months") // 12 * 12,
+                minimum_first_month=pl.when(first.is_null() | pl.col("joined_before").is_null()).then(first)
+                .when(first < pl.col("joined_before")).then(pl.lit(dt.date(1, 1, 1)))
+                .otherwise(pl.col("joined_before")))
+            .drop("months_class", "joined_before"))
+
+
 def _decisions(params: ParameterSet, retirees: pl.DataFrame) -> pl.DataFrame:
     """``retirees`` with eligibility, rate, minimum pension and lump-sum factor, each decided by the
     scalar once per distinct combination of what it depends on.
 
     Eligibility and rate: :func:`compute` on :data:`DECISION_KEYS`; with no early reason and no
     voluntary months the birth month matters only through whether the normal age is reached
-    (``of_age``), otherwise it is part of the key (``birth_key``). The minimum pension
-    (:func:`_minimum`, under the compulsory rules only) reads the compulsory months and the first
-    month; the lump sum the years above the maximum rate (found with the rate) and the months
+    (``of_age``), otherwise it is part of the key (``birth_key``); the months are keyed by their
+    class (:func:`_decision_keys`). The minimum pension (:func:`_minimum`, under the compulsory
+    rules only) reads the whole compulsory years and whether the first month is before the date
+    in force; the lump sum the years above the maximum rate (found with the rate) and the months
     after the age.
     """
     age = (pl.col("as_of").dt.year() - pl.col("birth_month").dt.year()) * 12 + pl.col("as_of").dt.month().cast(
         pl.Int32) - pl.col("birth_month").dt.month().cast(pl.Int32)
-    retirees = retirees.with_columns(
+    retirees = _decision_keys(params, retirees).with_columns(
         of_age=age >= pl.col("normal_age"),
         birth_key=pl.when((pl.col("early_reason") != "none") | (pl.col("compulsory_months") < pl.col("months")))
         .then(pl.col("birth_month")),
