@@ -98,13 +98,6 @@ def check_employer(*, uow: UnitOfWork, principal: Principal, key: str, on: dt.da
         return employer.id
 
 
-def sees_commune(*, uow: UnitOfWork, principal: Principal, commune_id: int, on: dt.date) -> bool:
-    """Whether a staff principal's jurisdiction covers the commune (for filtering search results)."""
-    with uow:
-        return principal.role not in {Role.CITIZEN, Role.EMPLOYER, Role.FACILITY} and _covers(
-            uow, principal, commune_id, on)
-
-
 def _sees(check: Callable[..., int], uow: UnitOfWork, principal: Principal, key: str, on: dt.date) -> bool:
     try:
         check(uow=uow, principal=principal, key=key, on=on)

@@ -9,10 +9,9 @@ own cookie, which the pages copy into their forms; only its digest is stored ser
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
 from urllib.parse import quote, urlsplit
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.responses import Response
 
 from ansinh.accounts.principal import Principal
@@ -61,15 +60,6 @@ def page_user(permission: Permission | None = None) -> Callable[[Request, Princi
         return principal
 
     return check
-
-
-def remember_user(request: Request, principal: OptionalPrincipal) -> Principal | None:
-    """For public pages: note the signed-in user, if any, so the header shows them."""
-    request.state.principal = principal
-    return principal
-
-
-PageVisitor = Annotated[Principal | None, Depends(remember_user)]
 
 
 def start_session(response: Response, issued: Issued) -> None:
