@@ -28,6 +28,10 @@ BACKENDS = ["sqlite", "postgresql"]
 # Tables that tests may fill; emptied between tests in child-first order. The
 # administrative map is loaded once per session and kept.
 MUTABLE_TABLES = (
+    "outbox_message",
+    "dossier_document",
+    "dossier_event",
+    "dossier",
     "audit_event",
     "audit_head",
     "approval",

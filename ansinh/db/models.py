@@ -5,5 +5,6 @@ from ansinh.audit import models as audit_models
 from ansinh.db.base import Base
 from ansinh.org import models as org_models
 from ansinh.registry import models as registry_models
+from ansinh.services import models as services_models
 
-__all__ = ["Base", "accounts_models", "audit_models", "org_models", "registry_models"]
+__all__ = ["Base", "accounts_models", "audit_models", "org_models", "registry_models", "services_models"]
