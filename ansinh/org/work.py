@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, or_, select
@@ -34,6 +35,7 @@ class WorkItemInfo:
     status: WorkStatus
     opened_on: dt.date
     closed_on: dt.date | None
+    assignee_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class WorkCount:
 
 def _info(item: WorkItem) -> WorkItemInfo:
     return WorkItemInfo(item.id, item.kind, item.reference, item.office_id, item.received_by_office_id,
-                        WorkStatus(item.status), item.opened_on, item.closed_on)
+                        WorkStatus(item.status), item.opened_on, item.closed_on, item.assignee_id)
 
 
 def _office_open(session: Session, office_id: int | None, on: dt.date, field: str) -> None:
@@ -114,6 +116,34 @@ def close_work(*, uow: UnitOfWork, kind: str, reference: str, closed_on: dt.date
         info = _info(item)
         uow.commit()
     return info
+
+
+def assign_work(*, uow: UnitOfWork, kind: str, reference: str, assignee_id: int | None) -> WorkItemInfo:
+    """Give an open work item to one account of its office (None: back to the office's pool).
+
+    Who may hold it is the calling area's rule; this only records it, in the caller's transaction.
+    """
+    with uow:
+        item = uow.session.scalar(select(WorkItem).where(WorkItem.kind == kind, WorkItem.reference == reference))
+        if item is None:
+            raise NotFound(f"no work {kind} {reference}", code="work.not_found", field="reference",
+                           rule="assign work that was opened")
+        if item.status == WorkStatus.CLOSED:
+            raise Conflict(f"work {kind} {reference} was closed on {item.closed_on}", code="work.closed",
+                           field="reference", rule="closed work is not assigned")
+        item.assignee_id = assignee_id
+        uow.session.flush()
+        info = _info(item)
+        uow.commit()
+    return info
+
+
+def work_items(*, uow: UnitOfWork, ids: Collection[int]) -> dict[int, WorkItemInfo]:
+    """The work items with these ids, in one query; unknown ids are left out."""
+    if not ids:
+        return {}
+    with uow:
+        return {row.id: _info(row) for row in uow.session.scalars(select(WorkItem).where(WorkItem.id.in_(ids)))}
 
 
 def open_on(on: dt.date) -> ColumnElement[bool]:

@@ -42,6 +42,8 @@ DATA_FILE = Path(__file__).parent / "data" / "calendar.yaml"
 ONE_DAY = dt.timedelta(days=1)
 WEEKDAYS = {"monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6, "sunday": 7}
 DEFAULT_DUE_SOON = 2
+RECEIPT_CUTOFF = dt.time(15, 0)
+"""Local time after which a dossier counts as received the next working day (Decree 61/2018 art. 18(2))."""
 
 
 class DayKind(StrEnum):
