@@ -32,7 +32,7 @@ def _password(from_stdin: bool) -> str:
 @handles_errors
 def create(
     username: Annotated[str, typer.Argument(help="Sign-in name; a citizen's is their 12-digit ID.")],
-    kind: Annotated[AccountKind, typer.Option(help="staff, employer, facility or citizen.")],
+    kind: Annotated[AccountKind, typer.Option(help="staff, employer, facility, citizen or portal.")],
     name: Annotated[str, typer.Option(help="Name shown on pages.")],
     citizen_id: Annotated[str | None, typer.Option(help="The person a citizen account belongs to.")] = None,
     employer: Annotated[str | None, typer.Option(help="Unit or tax code of an employer account's employer.")] = None,

@@ -25,6 +25,8 @@ from ansinh.registry.lookups import employer_by_key, person_by_key
 DEMO_PASSWORD = "ansinh-demo-2026"  # noqa: S105 - printed for visitors of a throw-away demo database
 CENTRAL_OFFICER = "officer.central"
 FACILITY_CODE = "01001"
+PORTAL_ACCOUNT = "portal.demo"
+"""The national portal's machine client; in production it calls with an API key."""
 
 
 @dataclass(frozen=True)
@@ -82,4 +84,8 @@ def create_demo_accounts(*, uow: UnitOfWork, province_code: str, citizen_id: str
                            display_name="Demo hospital", password=DEMO_PASSWORD, facility_code=FACILITY_CODE,
                            actor=actor, at=at)
     created.append(DemoAccount("hospital.demo", Role.FACILITY, FACILITY_CODE))
+    service.create_account(uow=uow, username=PORTAL_ACCOUNT, kind=AccountKind.PORTAL,
+                           display_name="National Public Service Portal (demo)", password=DEMO_PASSWORD,
+                           actor=actor, at=at)
+    created.append(DemoAccount(PORTAL_ACCOUNT, Role.PORTAL, "POST /api/v1/portal/dossiers"))
     return created

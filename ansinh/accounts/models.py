@@ -25,6 +25,8 @@ class AccountKind(StrEnum):
     EMPLOYER = "employer"
     FACILITY = "facility"
     CITIZEN = "citizen"
+    PORTAL = "portal"
+    """The National Public Service Portal's machine client: it forwards dossiers, by API key only."""
 
 
 class Account(Base):

@@ -23,6 +23,7 @@ class Role(StrEnum):
     ACCOUNTANT = "accountant"
     MANAGER = "manager"
     ADMINISTRATOR = "administrator"
+    PORTAL = "portal"
 
 
 STAFF_ROLES = frozenset({Role.OFFICER, Role.APPROVER, Role.INSPECTOR, Role.ACCOUNTANT, Role.MANAGER,
@@ -55,6 +56,7 @@ class Permission(StrEnum):
     ORG_RESTRUCTURE = "org.restructure"
     ACCOUNT_MANAGE = "account.manage"
     AUDIT_READ = "audit.read"
+    PORTAL_FORWARD = "portal.forward"
 
 
 P = Permission
@@ -63,6 +65,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CITIZEN: frozenset({P.PERSON_READ, P.DOSSIER_SUBMIT}),
     # An employer reads its own record and its own workers, declares and applies.
     Role.EMPLOYER: frozenset({P.EMPLOYER_READ, P.PERSON_READ, P.CONTRIBUTION_DECLARE, P.DOSSIER_SUBMIT}),
+    # The national portal forwards dossiers filed there, about anyone, and nothing else.
+    Role.PORTAL: frozenset({P.PORTAL_FORWARD}),
     # A health facility checks cards and submits its own claims, nothing else.
     Role.FACILITY: frozenset({P.CARD_CHECK, P.CLAIM_SUBMIT}),
     # The maker: registers, records, receives and prepares.

@@ -35,8 +35,9 @@ from ansinh.db.uow import UnitOfWork
 from ansinh.org.directory import OfficeInfo, offices_by_id, resolve_office
 from ansinh.org.models import OfficeKind
 
+MACHINE_KINDS = frozenset({AccountKind.FACILITY, AccountKind.PORTAL})
 ROLE_OF_KIND = {AccountKind.CITIZEN: Role.CITIZEN, AccountKind.EMPLOYER: Role.EMPLOYER,
-                AccountKind.FACILITY: Role.FACILITY}
+                AccountKind.FACILITY: Role.FACILITY, AccountKind.PORTAL: Role.PORTAL}
 PREFIX = {CredentialKind.WEB_SESSION: "ses", CredentialKind.BEARER_TOKEN: "tok", CredentialKind.API_KEY: "key"}
 USERNAME_RULE = "a username is 3 to 64 letters, digits, dots, hyphens or underscores"
 
@@ -229,12 +230,13 @@ def sign_in_citizen(*, uow: UnitOfWork, person_id: int, now: dt.datetime,
 
 
 def issue_api_key(*, uow: UnitOfWork, username: str, label: str, now: dt.datetime, actor: Actor) -> str:
-    """A new API key for a facility's machine client; the secret is shown only now."""
+    """A new API key for a machine client (a facility's, the national portal's); the secret is shown only now."""
     with uow:
         account = _account(uow, username)
-        if account.kind != AccountKind.FACILITY:
+        if account.kind not in MACHINE_KINDS:
             raise InvalidInput(f"{username} is a {account.kind} account", code="api_key.not_facility",
-                               field="username", rule="API keys are issued to health facilities' clients")
+                               field="username",
+                               rule="API keys are issued to machine clients: health facilities, the national portal")
         issued = _issue(uow, account, None, CredentialKind.API_KEY, now=now, label=label)
         record_event(uow=uow, actor=actor, action="api_key.issue", record_type="account", record_id=account.id,
                      at=now, detail={"label": label, "credential_id": issued.principal.credential_id})

@@ -97,7 +97,8 @@ def callers(db: Engine) -> dict[Role, dict[str, str]]:
         employer_id = employer_by_key(uow.session, employer.unit_code).id
     for role, kind, link in ((Role.CITIZEN, AccountKind.CITIZEN, {"person_id": person_id}),
                              (Role.EMPLOYER, AccountKind.EMPLOYER, {"employer_id": employer_id}),
-                             (Role.FACILITY, AccountKind.FACILITY, {"facility_code": "01001"})):
+                             (Role.FACILITY, AccountKind.FACILITY, {"facility_code": "01001"}),
+                             (Role.PORTAL, AccountKind.PORTAL, {})):
         service.create_account(uow=UnitOfWork(db), username=f"{role.value}.account", kind=kind,
                                display_name=role.value, password=PASSWORD, **BY_ADMIN,
                                **link)  # type: ignore[arg-type]
