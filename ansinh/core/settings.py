@@ -46,6 +46,40 @@ class Settings(BaseSettings):
     """Signs the short-lived OpenID Connect state cookie; unset, a random key per process
     (sign-ins in flight are lost on restart, nothing else)."""
 
+    smtp_host: str | None = None
+    """The mail relay e-mails to applicants go through; unset, e-mails are only recorded (demo)."""
+
+    smtp_port: int = 587
+    smtp_sender: str = "no-reply@ansinh.local"
+    """The From address of e-mails to applicants."""
+
+    smtp_starttls: bool = True
+    """Upgrade the relay connection to TLS before sending (the relay must offer STARTTLS)."""
+
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+
+    sms_gateway_url: str | None = None
+    """The SMS gateway's HTTP endpoint (JSON ``{"to", "text"}``); unset, SMS are only recorded."""
+
+    sms_api_key: str | None = None
+
+    portal_callback_url: str | None = None
+    """Where status callbacks to the National Public Service Portal go; a callback URL a
+    message names must lie under it. Unset, callbacks are only recorded."""
+
+    portal_api_key: str | None = None
+    """The key ansinh presents to the portal (``X-Api-Key``) on its callbacks."""
+
+    portal_inbound_key: str | None = None
+    """The key the portal presents when it calls ansinh; a different secret from ``portal_api_key``."""
+
+    outbox_max_attempts: int = 6
+    """Attempts at sending a message before it is given up as dead (docs/outbox.md)."""
+
+    upload_max_bytes: int = 10 * 1024 * 1024
+    """The largest document file accepted with a dossier."""
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
