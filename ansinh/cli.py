@@ -14,6 +14,8 @@ from ansinh.org.commands import app as org_app
 from ansinh.quote.commands import quote_command
 from ansinh.registry.commands import employers_app, people_app
 from ansinh.services.commands import app as procedures_app
+from ansinh.services.dossier_commands import app as dossiers_app
+from ansinh.services.outbox_commands import outbox_app
 from ansinh.synth.commands import command as synth_command
 
 app = typer.Typer(
@@ -29,6 +31,8 @@ app.add_typer(law_app, name="law")
 app.add_typer(audit_app, name="audit")
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(procedures_app, name="procedures")
+app.add_typer(dossiers_app, name="dossiers")
+app.add_typer(outbox_app, name="outbox")
 app.command("synth")(synth_command)
 app.command("quote")(quote_command)
 app.command()(serve)

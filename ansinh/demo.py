@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 from typing import Annotated
@@ -9,8 +10,10 @@ from typing import Annotated
 import typer
 import uvicorn
 from rich.table import Table
+from sqlalchemy import Engine
 
-from ansinh.accounts.demo_accounts import DEMO_PASSWORD, DemoAccount, create_demo_accounts
+from ansinh.accounts.demo_accounts import CENTRAL_OFFICER, DEMO_PASSWORD, DemoAccount, create_demo_accounts
+from ansinh.accounts.roles import Role
 from ansinh.audit.actors import cli_actor
 from ansinh.cli_support import as_of_or_today, console, handles_errors
 from ansinh.core import clock
@@ -18,7 +21,10 @@ from ansinh.core.settings import get_settings
 from ansinh.db import migrate
 from ansinh.db.engine import engine_for, make_engine
 from ansinh.db.uow import UnitOfWork
+from ansinh.registry.schemas import PersonSummary
 
+DEMO_DOSSIER_PEOPLE = 4
+"""People whose dossiers the demo files at a counter, besides the demo citizen's own."""
 DEMO_PROVINCES = ["01"]
 """Hà Nội: the demo is one provincial office's database, its people and its employers."""
 
@@ -71,19 +77,37 @@ def demo(
     from ansinh.org.service import load_offices
 
     load_offices(uow=UnitOfWork(engine), applied_by="demo")  # after the map, which synthesise loads
-    examples = example_people(uow=UnitOfWork(engine), limit=3)
+    examples = example_people(uow=UnitOfWork(engine), limit=3 + DEMO_DOSSIER_PEOPLE)
+    now = clock.now()
     accounts = create_demo_accounts(
         uow=UnitOfWork(engine), province_code=(provinces or DEMO_PROVINCES)[0],
-        citizen_id=examples.items[0].citizen_id if examples.items else None, at=clock.now(), actor=cli_actor())
+        citizen_id=examples.items[0].citizen_id if examples.items else None, at=now, actor=cli_actor())
+    if examples.items:
+        filed = _seed_dossiers(engine, accounts, examples.items, now)
+        console.print(f"Filed {filed} demo dossiers at different stages (see /officer/dossiers).")
     engine.dispose()
     console.print(f"Demo country ready in {time.perf_counter() - started:.0f} s. People to look up:")
-    for person in examples.items:
+    for person in examples.items[:3]:
         console.print(f"  http://{host}:{port}/officer/people/{person.citizen_id}  {person.full_name}")
     _print_accounts(accounts, host, port)
     if serve_app:
         # The demo serves plain http on this machine, where a Secure cookie would not be sent back.
         get_settings().cookie_secure = False
         _serve(url, host, port)
+
+
+def _seed_dossiers(engine: Engine, accounts: list[DemoAccount], people: list[PersonSummary],
+                   now: dt.datetime) -> int:
+    """File the demo's dossiers as its citizen and officers (see services.demo_dossiers)."""
+    from ansinh.services.demo_dossiers import DemoDesk, seed_demo_dossiers
+
+    officers = [a for a in accounts if a.role == Role.OFFICER]
+    citizen = next(a for a in accounts if a.role == Role.CITIZEN)
+    away = next(a for a in officers[1:] if a.username != CENTRAL_OFFICER)
+    desk = DemoDesk(citizen=citizen.username, officer=officers[0].username, away_officer=away.username,
+                    password=DEMO_PASSWORD)
+    return seed_demo_dossiers(uow=UnitOfWork(engine), desk=desk, citizen=people[0], others=people[1:],
+                              today=now.date(), now=now)
 
 
 def _print_accounts(accounts: list[DemoAccount], host: str, port: int) -> None:

@@ -25,6 +25,12 @@ from ansinh.registry.lookups import employer_by_key, person_by_key
 DEMO_PASSWORD = "ansinh-demo-2026"  # noqa: S105 - printed for visitors of a throw-away demo database
 CENTRAL_OFFICER = "officer.central"
 FACILITY_CODE = "01001"
+AWAY_PROVINCE_SUFFIX = "-79"
+"""An officer is also posted at Hồ Chí Minh City's office (another when that is the demo's):
+any-office dossiers of the demo's people are handed in there and routed home."""
+POSTED_FOR = dt.timedelta(days=120)
+"""Staff are posted from four months back (or their office's opening), so that the demo's
+dossiers can show a history that began before today."""
 PORTAL_ACCOUNT = "portal.demo"
 """The national portal's machine client; in production it calls with an API key."""
 
@@ -50,13 +56,15 @@ def create_demo_accounts(*, uow: UnitOfWork, province_code: str, citizen_id: str
     """Open the demo's accounts; returns them to print. Idempotence is not needed: the demo
     database is created afresh each time."""
     provincial, central = _office_for_province(uow, province_code, at.date())
+    offices = {o.code: o.valid_from for o in offices_on(uow=uow, on=at.date())}
     created: list[DemoAccount] = []
 
     def staff(username: str, role: Role, office: str) -> None:
         service.create_account(uow=uow, username=username, kind=AccountKind.STAFF,
                                display_name=f"{role.value.title()} ({office})", password=DEMO_PASSWORD,
                                actor=actor, at=at)
-        service.add_posting(uow=uow, username=username, office_code=office, role=role, valid_from=at.date(),
+        since = max(at.date() - POSTED_FOR, offices[office])
+        service.add_posting(uow=uow, username=username, office_code=office, role=role, valid_from=since,
                             actor=actor, at=at)
         created.append(DemoAccount(username, role, office))
 
@@ -64,6 +72,9 @@ def create_demo_accounts(*, uow: UnitOfWork, province_code: str, citizen_id: str
         office = central if role == Role.ADMINISTRATOR else provincial
         staff(f"{role.value}.{office.lower()}", role, office)
     staff(CENTRAL_OFFICER, Role.OFFICER, central)
+    others = [o.code for o in offices_on(uow=uow, on=at.date(), kind=OfficeKind.PROVINCIAL) if o.code != provincial]
+    away = next((code for code in others if code.endswith(AWAY_PROVINCE_SUFFIX)), others[0])
+    staff(f"officer.{away.lower()}", Role.OFFICER, away)
     if citizen_id is not None:
         with uow:
             person = person_by_key(uow.session, citizen_id)

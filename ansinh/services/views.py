@@ -64,7 +64,8 @@ def _usernames(session: Session, ids: Collection[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    return {row.id: row.username for row in session.execute(select(Account.id, Account.username).where(Account.id.in_(wanted)))}
+    rows = session.execute(select(Account.id, Account.username).where(Account.id.in_(wanted)))
+    return {row.id: row.username for row in rows}
 
 
 def may_read(principal: Principal, dossier: Dossier, item: work.WorkItemInfo | None) -> bool:
@@ -233,3 +234,23 @@ def own_dossiers(*, uow: UnitOfWork, principal: Principal, on: dt.date, limit: i
                                procedure_name_en=catalogue[d.procedure_code].name_en, status=d.status,
                                citizen_id=d.citizen_id, submitted_at=d.submitted_at, due_on=d.due_on,
                                deadline_status=deadline_status(d, on)) for d in rows]
+
+
+def due_dossiers(*, uow: UnitOfWork, on: dt.date, office_id: int | None = None,
+                 within: int = calendar.DEFAULT_DUE_SOON) -> list[QueueRow]:
+    """Open dossiers overdue or due within ``within`` working days on ``on``, in every office (or
+    one), most urgent first: the supervisor's view across offices. Dossiers waiting for a
+    supplement are left out, their clock being stopped."""
+    horizon = calendar.add_working_days(on, within)
+    with uow:
+        session = uow.session
+        running = [s for s in OPEN if s != S.AWAITING_SUPPLEMENT]
+        dossiers = list(session.scalars(select(Dossier).where(Dossier.status.in_(running), Dossier.due_on <= horizon)))
+        items = work.work_items(uow=uow, ids=[d.work_item_id for d in dossiers if d.work_item_id is not None])
+        if office_id is not None:
+            dossiers = [d for d in dossiers if d.work_item_id in items and items[d.work_item_id].office_id == office_id]
+        offices = offices_by_id(session, {d.receiving_office_id for d in dossiers})
+        names = _usernames(session, [i.assignee_id for i in items.values()])
+        rows = [_row(d, items.get(d.work_item_id or 0), offices, names, on) for d in dossiers]
+    return sorted(rows, key=lambda r: (URGENCY.get(r.deadline_status, 3) if r.deadline_status else 3,  # type: ignore[arg-type]
+                                       r.due_on or dt.date.max, r.id))

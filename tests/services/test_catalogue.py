@@ -18,6 +18,7 @@ from ansinh.services.catalogue import (
     load_catalogue,
     resolve_verb,
 )
+from ansinh.services.executors import EXECUTORS
 from ansinh.services.schemas import Applicant, Domain, Status
 
 PROCEDURES = default_catalogue().procedures
@@ -48,15 +49,25 @@ def test_every_service_verb_imports_and_the_available_ones_do_the_whole_job() ->
     assert available == {
         "AS-ESTIMATE": "ansinh.quote.service.quote",
         "AS-HISTORY-LOOKUP": "ansinh.registry.service.person_file",
+        "608": "ansinh.registry.service.update_person",
     }
     for procedure in PROCEDURES.values():
         if procedure.service_verb is not None:
             assert callable(resolve_verb(procedure.service_verb)), procedure.code
 
 
+def test_every_available_procedure_that_takes_dossiers_has_an_executor() -> None:
+    """A dossier procedure marked available can be decided: its verb has an executor."""
+    takes_dossiers = [p for p in PROCEDURES.values()
+                      if p.availability.status == Status.AVAILABLE and p.deadline_working_days is not None]
+    assert [p.code for p in takes_dossiers] == ["608"]
+    for procedure in takes_dossiers:
+        assert procedure.service_verb in EXECUTORS, procedure.code
+
+
 def test_a_procedure_not_yet_available_names_the_area_that_will_build_it() -> None:
     waiting = [p for p in PROCEDURES.values() if p.availability.status == Status.NOT_YET_AVAILABLE]
-    assert len(waiting) == 45
+    assert len(waiting) == 44
     assert all(p.availability.area is not None for p in waiting)
     assert get_procedure("AS-SOCIAL-PENSION").availability.area == "outside"  # decided outside the agency
 
