@@ -23,7 +23,7 @@ from ansinh.core.errors import NotFound
 from ansinh.db.uow import UnitOfWork
 from ansinh.org import work
 from ansinh.org.directory import OfficeInfo, offices_by_id
-from ansinh.services import calendar
+from ansinh.services import calendar, routing
 from ansinh.services.catalogue import default_catalogue
 from ansinh.services.dossier_schemas import (
     DocumentMeta,
@@ -68,8 +68,10 @@ def _usernames(session: Session, ids: Collection[int | None]) -> dict[int, str]:
     return {row.id: row.username for row in rows}
 
 
-def may_read(principal: Principal, dossier: Dossier, item: work.WorkItemInfo | None) -> bool:
-    """Whether ``principal`` may read ``dossier`` (held as ``item``)."""
+def may_read(principal: Principal, dossier: Dossier, item: work.WorkItemInfo | None,
+             receiving_now: int | None = None) -> bool:
+    """Whether ``principal`` may read ``dossier`` (held as ``item``; ``receiving_now``: the office
+    that stands today for the one it was handed in at, after any restructuring)."""
     if dossier.applicant_account_id is not None and principal.account_id == dossier.applicant_account_id:
         return True
     if principal.role == Role.CITIZEN:
@@ -80,7 +82,7 @@ def may_read(principal: Principal, dossier: Dossier, item: work.WorkItemInfo | N
         return False
     if principal.national:
         return True
-    return principal.office_id in {dossier.receiving_office_id, item.office_id if item else None}
+    return principal.office_id in {dossier.receiving_office_id, receiving_now, item.office_id if item else None}
 
 
 def _working_day(dossier: Dossier, day: dt.date) -> int | None:
@@ -128,12 +130,15 @@ def _public(uow: UnitOfWork, dossier: Dossier, on: dt.date) -> DossierPublic:
     )
 
 
-def _readable(uow: UnitOfWork, principal: Principal, dossier_id: int) -> Dossier:
+def _readable(uow: UnitOfWork, principal: Principal, dossier_id: int, on: dt.date | None) -> Dossier:
     dossier = uow.session.get(Dossier, dossier_id)
-    item = None
-    if dossier is not None and dossier.work_item_id is not None:
-        item = work.work_items(uow=uow, ids=[dossier.work_item_id]).get(dossier.work_item_id)
-    if dossier is None or not may_read(principal, dossier, item):
+    item, receiving_now = None, None
+    if dossier is not None:
+        if dossier.work_item_id is not None:
+            item = work.work_items(uow=uow, ids=[dossier.work_item_id]).get(dossier.work_item_id)
+        now = routing.office_now(uow=uow, office_id=dossier.receiving_office_id, on=on) if on else None
+        receiving_now = now.id if now else None
+    if dossier is None or not may_read(principal, dossier, item, receiving_now):
         raise NotFound(f"no dossier {dossier_id}", code="dossier.not_found", field="dossier_id")
     return dossier
 
@@ -141,13 +146,14 @@ def _readable(uow: UnitOfWork, principal: Principal, dossier_id: int) -> Dossier
 def get_dossier(*, uow: UnitOfWork, principal: Principal, dossier_id: int, on: dt.date) -> DossierPublic:
     """A dossier in full, with its documents and history, for whoever may read it."""
     with uow:
-        return _public(uow, _readable(uow, principal, dossier_id), on)
+        return _public(uow, _readable(uow, principal, dossier_id, on), on)
 
 
-def document(*, uow: UnitOfWork, principal: Principal, dossier_id: int, document_id: int) -> tuple[DocumentMeta, bytes]:
-    """One file of a dossier, for whoever may read the dossier."""
+def document(*, uow: UnitOfWork, principal: Principal, dossier_id: int, document_id: int,
+             on: dt.date | None = None) -> tuple[DocumentMeta, bytes]:
+    """One file of a dossier, for whoever may read the dossier (on ``on``, for an office restructured since)."""
     with uow:
-        dossier = _readable(uow, principal, dossier_id)
+        dossier = _readable(uow, principal, dossier_id, on)
         row = uow.session.get(DossierDocument, document_id)
         if row is None or row.dossier_id != dossier.id:
             raise NotFound(f"dossier {dossier_id} has no document {document_id}", code="dossier.document_not_found",
@@ -192,6 +198,20 @@ def _row(dossier: Dossier, item: work.WorkItemInfo | None, offices: dict[int, Of
                                    name=offices[dossier.receiving_office_id].name))
 
 
+def _standing_for(uow: UnitOfWork, office_id: int, on: dt.date) -> set[int]:
+    """The offices whose submitted dossiers ``office_id`` receives on ``on``: itself, and any
+    office closed by a restructuring whose work it took over."""
+    receiving = uow.session.scalars(select(Dossier.receiving_office_id).where(Dossier.status == S.SUBMITTED)
+                                    .distinct())
+    standing = {office_id}
+    for other in receiving:
+        if other != office_id:
+            now = routing.office_now(uow=uow, office_id=other, on=on)
+            if now is not None and now.id == office_id:
+                standing.add(other)
+    return standing
+
+
 URGENCY = {calendar.DeadlineStatus.OVERDUE: 0, calendar.DeadlineStatus.DUE_SOON: 1, calendar.DeadlineStatus.ON_TIME: 2}
 
 
@@ -206,9 +226,10 @@ def office_queue(*, uow: UnitOfWork, principal: Principal, on: dt.date,
         held = work.office_work(uow=uow, office_id=principal.office_id, on=on)
         references = [i.reference for i in held if i.kind == WORK_KIND]
         statuses = [*OPEN, *(DECIDED - {S.DELIVERED} if include_decided else ())]
+        waiting_at = _standing_for(uow, principal.office_id, on)
         query = select(Dossier).where(or_(
             Dossier.receipt_code.in_(references) & Dossier.status.in_(statuses),
-            (Dossier.status == S.SUBMITTED) & (Dossier.receiving_office_id == principal.office_id)))
+            (Dossier.status == S.SUBMITTED) & Dossier.receiving_office_id.in_(waiting_at)))
         dossiers = list(session.scalars(query))
         items = {i.id: i for i in held}
         offices = offices_by_id(session, {d.receiving_office_id for d in dossiers})

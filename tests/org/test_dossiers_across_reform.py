@@ -4,8 +4,9 @@ and a dossier received after it goes to the new office with no change of code.
 A resident of Phường Cẩm Thượng (Hải Dương city, old province 30) hands in a correction at
 their district office on 2025-06-20; the reform merges Hải Dương into Hải Phòng (P34-31) on
 2025-07-01, with its district offices. The dossier is then held by P34-31, where the same
-officer (moved with their posting) decides it; a second dossier, handed in at Hồ Chí Minh
-City's office after the reform, is routed to P34-31 too.
+officer (moved with their posting) decides it; one handed in online at the district office
+on the eve and not yet received waits in P34-31's queue; a dossier handed in at Hồ Chí Minh
+City's office after the reform is routed to P34-31 too.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import datetime as dt
 from sqlalchemy import Engine
 
 from ansinh.accounts import service as accounts
+from ansinh.accounts.models import AccountKind
 from ansinh.accounts.principal import Principal
 from ansinh.accounts.roles import Role
 from ansinh.core.clock import VIETNAM
@@ -26,7 +28,7 @@ from ansinh.registry.lookups import person_by_key
 from ansinh.services import dossiers, routing, views
 from ansinh.services.dossier_schemas import Assignment, Decision, DossierSubmit, UploadIn
 from tests.factories import register_person
-from tests.signin import PASSWORD, staff
+from tests.signin import BY_ADMIN, PASSWORD, staff
 
 CAM_THUONG = "10507"
 """Phường Cẩm Thượng, Thành phố Hải Dương, tỉnh Hải Dương (before 2025-07-01)."""
@@ -41,6 +43,11 @@ def _at(day: dt.date, hour: int = 9) -> dt.datetime:
 
 def _signed_in(engine: Engine, username: str, day: dt.date) -> Principal:
     return accounts.sign_in(uow=UnitOfWork(engine), username=username, password=PASSWORD, now=_at(day)).principal
+
+
+def _person_id(uow: UnitOfWork) -> int:
+    with uow:
+        return person_by_key(uow.session, CITIZEN_ID).id
 
 
 def _correction(name: str) -> DossierSubmit:
@@ -68,6 +75,15 @@ def test_an_open_dossier_moves_with_the_reform_and_a_new_one_goes_to_the_new_off
     assert held.office is not None and held.office.code == district.code
     assert held.due_on == dt.date(2025, 6, 27)
 
+    accounts.create_account(uow=uow, username="lan", kind=AccountKind.CITIZEN, display_name=person.full_name,
+                            password=PASSWORD, person_id=_person_id(uow), **BY_ADMIN)
+    citizen = _signed_in(engine, "lan", dt.date(2025, 6, 27))
+    online = dossiers.submit(uow=uow, principal=citizen, at=_at(dt.date(2025, 6, 27), 16),
+                             data=_correction(person.full_name).model_copy(
+                                 update={"office_code": district.code, "applicant_name": None,
+                                         "contact_phone": "0912345678"}))
+    assert online.receipt_code is None  # handed in online after hours on the eve: not received yet
+
     (reform,) = [p for p in seed_plans() if p.effective_on == DAY]
     service.restructure(uow=uow, plan=reform, actor="admin", applied_on=DAY)
 
@@ -83,6 +99,12 @@ def test_an_open_dossier_moves_with_the_reform_and_a_new_one_goes_to_the_new_off
                               at=_at(dt.date(2025, 7, 2), 11))
     assert decided.status == "approved"
     assert views.get_dossier(uow=uow, principal=after, dossier_id=first.id, on=dt.date(2025, 7, 2)).on_time is False
+
+    waiting = [row.id for row in views.office_queue(uow=uow, principal=after, on=dt.date(2025, 7, 2))
+               if row.status == "submitted"]
+    assert waiting == [online.id]  # handed in at an office that closed: the successor receives it
+    received = dossiers.receive(uow=uow, principal=after, dossier_id=online.id, at=_at(dt.date(2025, 7, 2)))
+    assert received.receipt_code is not None and received.receipt_code.startswith("HS250702")
 
     staff(engine, role=Role.OFFICER, office_code="P34-79", username="officer.saigon", valid_from=DAY)
     saigon = _signed_in(engine, "officer.saigon", dt.date(2025, 7, 3))
