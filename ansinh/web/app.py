@@ -23,6 +23,7 @@ from ansinh.core.errors import AnsinhError
 from ansinh.quote.pages import router as quote_pages
 from ansinh.registry.lookups import person_by_id
 from ansinh.registry.pages import router as registry_pages
+from ansinh.services.office_pages import router as office_pages
 from ansinh.services.pages import router as services_pages
 from ansinh.web import i18n
 from ansinh.web.render import redirect, render_error, render_status
@@ -72,6 +73,7 @@ def mount_web(app: FastAPI) -> None:
     app.include_router(accounts_pages)
     app.include_router(registry_pages)
     app.include_router(quote_pages)
+    app.include_router(office_pages)
     app.include_router(services_pages)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(AnsinhError, _domain_error)
