@@ -28,6 +28,9 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     from ansinh.quote.api import router as quote_router
     from ansinh.registry.api import employers_router, people_router
     from ansinh.services.api import router as procedures_router
+    from ansinh.services.dossiers_api import outbox_router
+    from ansinh.services.dossiers_api import router as dossiers_router
+    from ansinh.services.portal_api import router as portal_router
     from ansinh.web.app import mount_web
 
     app = FastAPI(
@@ -42,7 +45,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.state.engine = engine or engine_for()
     install_error_handlers(app)
     for router in (accounts_router, people_router, employers_router, org_router, plans_router, audit_router,
-                   law_router, quote_router, procedures_router):
+                   law_router, quote_router, procedures_router, dossiers_router, portal_router, outbox_router):
         app.include_router(router, prefix=API_PREFIX, responses=PROBLEM_RESPONSES,
                            dependencies=[Depends(refuse_nul_characters)])
     mount_web(app)
