@@ -82,11 +82,14 @@ def mount_web(app: FastAPI) -> None:
     @app.get("/", include_in_schema=False)
     def home(request: Request, uow: UowDep, principal: OptionalPrincipal) -> RedirectResponse:
         """Where each visitor starts: staff at the person search (finding a person is their
-        first task), a citizen at their own record, others at their account page."""
+        first task), managers at the on-time report, a citizen at their own record, others at
+        their account page."""
         if principal is None:
             return redirect(request, signin_url("/"))
         if principal.may(Permission.PERSON_SEARCH):
             return redirect(request, str(app.url_path_for("person_search")))
+        if principal.may(Permission.REPORT_READ):
+            return redirect(request, str(app.url_path_for("on_time_page")))
         if principal.role == Role.CITIZEN and principal.person_id is not None:
             with uow:
                 citizen_id = person_by_id(uow.session, principal.person_id).citizen_id
