@@ -366,6 +366,26 @@ def working_days_between(a: dt.date, b: dt.date, *, calendar: WorkingCalendar | 
     return count
 
 
+def working_days_used(received_on: dt.date, day: dt.date, *, paused: Iterable[tuple[dt.date, dt.date]] = (),
+                      calendar: WorkingCalendar | None = None) -> int:
+    """Working days of the period used up by ``day``: those after ``received_on`` up to ``day``,
+    leaving out the working days of each pause, as :func:`due_date` counts them (0 before receipt).
+
+    >>> supplement = (dt.date(2026, 2, 24), dt.date(2026, 2, 26))
+    >>> working_days_used(dt.date(2026, 2, 13), dt.date(2026, 3, 3), paused=[supplement])
+    5
+    """
+    cal = calendar or default_calendar()
+    cal.require(received_on, "received_on")
+    cal.require(day, "day")
+    pauses = _check_pauses(paused)
+    count, current = 0, received_on
+    while current < day:
+        current += ONE_DAY
+        count += cal.is_working_day(current) and not _paused(current, pauses)
+    return count
+
+
 def due_date(received_on: dt.date, working_days: int, *, after_cutoff: bool = False,
              paused: Iterable[tuple[dt.date, dt.date]] = (),
              calendar: WorkingCalendar | None = None) -> dt.date:

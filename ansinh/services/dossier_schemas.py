@@ -149,7 +149,7 @@ class HistoryStep(BaseModel):
     to_status: DossierStatus
     at: dt.datetime
     day: dt.date
-    actor: str
+    actor: str | None = Field(description="The account that took the step; staff are not named to applicants.")
     role: str
     office: OfficeRef | None
     note: str | None

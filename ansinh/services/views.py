@@ -85,16 +85,27 @@ def may_read(principal: Principal, dossier: Dossier, item: work.WorkItemInfo | N
     return principal.office_id in {dossier.receiving_office_id, receiving_now, item.office_id if item else None}
 
 
+def _held_by(uow: UnitOfWork, dossier: Dossier) -> work.WorkItemInfo | None:
+    """The work item holding a received dossier (None before receipt)."""
+    if dossier.work_item_id is None:
+        return None
+    return work.work_items(uow=uow, ids=[dossier.work_item_id]).get(dossier.work_item_id)
+
+
 def _working_day(dossier: Dossier, day: dt.date) -> int | None:
+    """Which working day of its period ``day`` was for the dossier: paused days are not counted."""
     if dossier.received_on is None or day < dossier.received_on:
         return None
-    return calendar.working_days_between(dossier.received_on, day)
+    pauses = [(dt.date.fromisoformat(a), dt.date.fromisoformat(b) if b else day)
+              for a, b in json.loads(dossier.paused_days or "[]")]
+    return calendar.working_days_used(dossier.received_on, day, paused=[p for p in pauses if p[0] <= p[1]])
 
 
-def _public(uow: UnitOfWork, dossier: Dossier, on: dt.date) -> DossierPublic:
+def _public(uow: UnitOfWork, dossier: Dossier, on: dt.date, *, staff_view: bool) -> DossierPublic:
+    """The dossier in full; outside the agency (``staff_view`` False) staff accounts are not named."""
     session = uow.session
     procedure = default_catalogue().procedures[dossier.procedure_code]
-    item = work.work_items(uow=uow, ids=[dossier.work_item_id]).get(dossier.work_item_id or 0)
+    item = _held_by(uow, dossier)
     events = list(session.scalars(select(DossierEvent).where(DossierEvent.dossier_id == dossier.id)
                                   .order_by(DossierEvent.seq)))
     offices = offices_by_id(session, {dossier.receiving_office_id, *(e.office_id for e in events if e.office_id),
@@ -111,7 +122,7 @@ def _public(uow: UnitOfWork, dossier: Dossier, on: dt.date) -> DossierPublic:
         contact_phone=dossier.contact_phone, data=json.loads(dossier.data), submitted_at=dossier.submitted_at,
         receiving_office=_ref(offices[dossier.receiving_office_id]),
         office=_ref(offices[item.office_id]) if item else None,
-        assignee=names.get(item.assignee_id) if item and item.assignee_id else None,
+        assignee=names.get(item.assignee_id) if staff_view and item and item.assignee_id else None,
         received_on=dossier.received_on, deadline_working_days=dossier.deadline_working_days,
         due_on=dossier.due_on, deadline_status=deadline_status(dossier, on), on_time=on_time(dossier),
         paused=[(dt.date.fromisoformat(a), dt.date.fromisoformat(b) if b else None)
@@ -123,7 +134,7 @@ def _public(uow: UnitOfWork, dossier: Dossier, on: dt.date) -> DossierPublic:
                                 media_type=d.media_type, size=d.size, sha256=d.sha256, uploaded_at=d.uploaded_at,
                                 for_supplement=d.for_supplement) for d in documents],
         history=[HistoryStep(seq=e.seq, action=e.action, from_status=e.from_status, to_status=e.to_status, at=e.at,
-                             day=e.day, actor=e.actor, role=e.role,
+                             day=e.day, actor=e.actor if staff_view or e.role not in STAFF_ROLES else None, role=e.role,
                              office=_ref(offices.get(e.office_id)) if e.office_id else None, note=e.note,
                              working_day=_working_day(dossier, e.day)) for e in events],
         version=dossier.version,
@@ -134,8 +145,7 @@ def _readable(uow: UnitOfWork, principal: Principal, dossier_id: int, on: dt.dat
     dossier = uow.session.get(Dossier, dossier_id)
     item, receiving_now = None, None
     if dossier is not None:
-        if dossier.work_item_id is not None:
-            item = work.work_items(uow=uow, ids=[dossier.work_item_id]).get(dossier.work_item_id)
+        item = _held_by(uow, dossier)
         now = routing.office_now(uow=uow, office_id=dossier.receiving_office_id, on=on) if on else None
         receiving_now = now.id if now else None
     if dossier is None or not may_read(principal, dossier, item, receiving_now):
@@ -146,7 +156,8 @@ def _readable(uow: UnitOfWork, principal: Principal, dossier_id: int, on: dt.dat
 def get_dossier(*, uow: UnitOfWork, principal: Principal, dossier_id: int, on: dt.date) -> DossierPublic:
     """A dossier in full, with its documents and history, for whoever may read it."""
     with uow:
-        return _public(uow, _readable(uow, principal, dossier_id, on), on)
+        dossier = _readable(uow, principal, dossier_id, on)
+        return _public(uow, dossier, on, staff_view=principal.role in STAFF_ROLES)
 
 
 def document(*, uow: UnitOfWork, principal: Principal, dossier_id: int, document_id: int,
@@ -173,7 +184,7 @@ def track(*, uow: UnitOfWork, receipt_code: str, citizen_id: str, on: dt.date) -
             raise NotFound("no dossier has this receipt code and citizen ID", code="dossier.not_found",
                            field="receipt", rule="tracking takes the receipt code and the citizen ID it was filed for")
         procedure = default_catalogue().procedures[dossier.procedure_code]
-        item = work.work_items(uow=uow, ids=[dossier.work_item_id]).get(dossier.work_item_id or 0)
+        item = _held_by(uow, dossier)
         office = offices_by_id(uow.session, [item.office_id])[item.office_id] if item else None
         steps = uow.session.execute(select(DossierEvent.to_status, DossierEvent.day)
                                     .where(DossierEvent.dossier_id == dossier.id).order_by(DossierEvent.seq))
@@ -236,7 +247,7 @@ def office_queue(*, uow: UnitOfWork, principal: Principal, on: dt.date,
         names = _usernames(session, [i.assignee_id for i in held])
         rows = [_row(d, items.get(d.work_item_id or 0), offices, names, on) for d in dossiers]
     far = dt.date.max
-    return sorted(rows, key=lambda r: (URGENCY.get(r.deadline_status, 3) if r.deadline_status else 3,  # type: ignore[arg-type]
+    return sorted(rows, key=lambda r: (URGENCY.get(r.deadline_status, 3) if r.deadline_status else 3,
                                        r.due_on or far, r.id))
 
 
@@ -273,5 +284,5 @@ def due_dossiers(*, uow: UnitOfWork, on: dt.date, office_id: int | None = None,
         offices = offices_by_id(session, {d.receiving_office_id for d in dossiers})
         names = _usernames(session, [i.assignee_id for i in items.values()])
         rows = [_row(d, items.get(d.work_item_id or 0), offices, names, on) for d in dossiers]
-    return sorted(rows, key=lambda r: (URGENCY.get(r.deadline_status, 3) if r.deadline_status else 3,  # type: ignore[arg-type]
+    return sorted(rows, key=lambda r: (URGENCY.get(r.deadline_status, 3) if r.deadline_status else 3,
                                        r.due_on or dt.date.max, r.id))
