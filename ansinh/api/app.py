@@ -31,6 +31,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     from ansinh.services.dossiers_api import outbox_router
     from ansinh.services.dossiers_api import router as dossiers_router
     from ansinh.services.portal_api import router as portal_router
+    from ansinh.services.report_api import router as report_router
     from ansinh.web.app import mount_web
 
     app = FastAPI(
@@ -45,7 +46,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.state.engine = engine or engine_for()
     install_error_handlers(app)
     for router in (accounts_router, people_router, employers_router, org_router, plans_router, audit_router,
-                   law_router, quote_router, procedures_router, dossiers_router, portal_router, outbox_router):
+                   law_router, quote_router, procedures_router, dossiers_router, portal_router, outbox_router,
+                   report_router):
         app.include_router(router, prefix=API_PREFIX, responses=PROBLEM_RESPONSES,
                            dependencies=[Depends(refuse_nul_characters)])
     mount_web(app)

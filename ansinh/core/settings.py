@@ -71,9 +71,6 @@ class Settings(BaseSettings):
     portal_api_key: str | None = None
     """The key ansinh presents to the portal (``X-Api-Key``) on its callbacks."""
 
-    portal_inbound_key: str | None = None
-    """The key the portal presents when it calls ansinh; a different secret from ``portal_api_key``."""
-
     outbox_max_attempts: int = 6
     """Attempts at sending a message before it is given up as dead (docs/outbox.md)."""
 

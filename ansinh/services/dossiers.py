@@ -60,6 +60,9 @@ from ansinh.services.executors import Execution, executor_for
 from ansinh.services.models import Channel, Dossier, DossierDocument, DossierEvent, DossierStatus
 from ansinh.services.schemas import ProcedureFile
 
+CHANNEL_VI = {Channel.ONLINE: "nộp trực tuyến", Channel.COUNTER: "nộp trực tiếp tại bộ phận một cửa",
+              Channel.PORTAL: "nộp qua Cổng Dịch vụ công quốc gia"}
+"""How each channel reads in a history note; notes are in Vietnamese, the agency's language of record."""
 WORK_KIND = "dossier"
 """The kind of the org area's work item that holds a received dossier."""
 MIN_REASONS = 10
@@ -299,7 +302,7 @@ def _create(uow: UnitOfWork, principal: Principal, data: DossierSubmit | PortalD
     session.flush()
     _documents(uow, dossier, procedure, data.documents, principal=principal, at=at, for_supplement=False)
     step = _step(uow, dossier, action="submit", before=None, principal=principal, at=at, office_id=None,
-                 note=f"{channel.value}, handed in at {receiving.code}")
+                 note=f"{CHANNEL_VI[channel]}, nộp tại {receiving.code}")
     if channel != Channel.COUNTER:
         _tell(uow, dossier, step, at, None)
     return dossier
@@ -373,13 +376,14 @@ def _receive(uow: UnitOfWork, dossier: Dossier, principal: Principal, at: dt.dat
     dossier.work_item_id = item.id
     dossier.status = S.RECEIVED
     _flush(uow, dossier)
-    note = (f"received at {path.receiving.code}; routed to {path.responsible.code}: {path.reason}" if path.forwarded
-            else f"received at {path.receiving.code}, which handles it: {path.reason}")
+    note = (f"tiếp nhận tại {path.receiving.code}; chuyển {path.responsible.code} giải quyết: {path.reason}"
+            if path.forwarded else f"tiếp nhận và giải quyết tại {path.receiving.code}: {path.reason}")
     if late:
-        note += f"; after {calendar.RECEIPT_CUTOFF:%H:%M} or on a day off, counted from {dossier.received_on}"
+        note += (f"; nhận sau {calendar.RECEIPT_CUTOFF:%H:%M} hoặc vào ngày nghỉ, thời hạn tính từ ngày "
+                 f"{dossier.received_on:%d/%m/%Y}")
     step = _step(uow, dossier, action="receive", before=S.SUBMITTED, principal=principal, at=at,
                  office_id=path.responsible.id, note=note)
-    _tell(uow, dossier, step, at, path.responsible.id)
+    _tell(uow, dossier, step, at, path.responsible.id, note=note)
 
 
 def receive(*, uow: UnitOfWork, principal: Principal, dossier_id: int, at: dt.datetime) -> Handled:
@@ -421,8 +425,10 @@ def assign(*, uow: UnitOfWork, principal: Principal, dossier_id: int, data: Assi
         if before == S.RECEIVED:
             dossier.status = S.ASSIGNED
         _flush(uow, dossier)
-        _step(uow, dossier, action="assign" if before == S.RECEIVED else "reassign", before=before,
-              principal=principal, at=at, office_id=item.office_id, note=f"to {account.username}")
+        step = _step(uow, dossier, action="assign" if before == S.RECEIVED else "reassign", before=before,
+                     principal=principal, at=at, office_id=item.office_id, note=f"giao {account.username}")
+        if before == S.RECEIVED:  # a status the portal shows; a reassignment changes none
+            _tell(uow, dossier, step, at, item.office_id)
         handled = Handled(dossier.id, dossier.receipt_code, DossierStatus(dossier.status))
         uow.commit()
     return handled
@@ -436,8 +442,9 @@ def start_review(*, uow: UnitOfWork, principal: Principal, dossier_id: int, at: 
         item = _assignee(uow, dossier, principal, "review")
         dossier.status = S.IN_REVIEW
         _flush(uow, dossier)
-        _step(uow, dossier, action="start_review", before=S.ASSIGNED, principal=principal, at=at,
-              office_id=item.office_id)
+        step = _step(uow, dossier, action="start_review", before=S.ASSIGNED, principal=principal, at=at,
+                     office_id=item.office_id)
+        _tell(uow, dossier, step, at, item.office_id)
         handled = Handled(dossier.id, dossier.receipt_code, DossierStatus(dossier.status))
         uow.commit()
     return handled
@@ -513,9 +520,9 @@ def answer_supplement(*, uow: UnitOfWork, principal: Principal, dossier_id: int,
                                            paused=closed_pauses(dossier))
         dossier.status = S.IN_REVIEW
         _flush(uow, dossier)
-        handed = ", ".join(d.document_code for d in data.documents) or "no file"
-        fields = ", ".join(sorted(data.data)) or "no field"
-        note = f"handed in {handed}; corrected {fields}; due now {dossier.due_on}" + (
+        handed = ", ".join(d.document_code for d in data.documents) or "không"
+        fields = ", ".join(sorted(data.data)) or "không"
+        note = f"nộp bổ sung giấy tờ: {handed}; sửa thông tin: {fields}; hẹn trả mới {dossier.due_on:%d/%m/%Y}" + (
             f"; {data.note}" if data.note else "")
         step = _step(uow, dossier, action="answer_supplement", before=S.AWAITING_SUPPLEMENT, principal=principal,
                      at=at, office_id=item.office_id if item else None, note=note)
@@ -546,11 +553,12 @@ def decide(*, uow: UnitOfWork, principal: Principal, dossier_id: int, data: Deci
             dossier.status = S.REFUSED
         dossier.decided_on = on
         _flush(uow, dossier)
-        timing = "on time" if dossier.due_on is None or on <= dossier.due_on else f"late (due {dossier.due_on})"
+        timing = ("đúng hạn" if dossier.due_on is None or on <= dossier.due_on
+                  else f"quá hạn (hẹn {dossier.due_on:%d/%m/%Y})")
+        note = timing + (f"; lý do: {dossier.decision_reasons}" if dossier.decision_reasons else "")
         step = _step(uow, dossier, action="approve" if data.approve else "refuse", before=S.IN_REVIEW,
-                     principal=principal, at=at, office_id=item.office_id,
-                     note=f"{timing}" + (f"; {dossier.decision_reasons}" if dossier.decision_reasons else ""))
-        _tell(uow, dossier, step, at, item.office_id, reasons=dossier.decision_reasons)
+                     principal=principal, at=at, office_id=item.office_id, note=note)
+        _tell(uow, dossier, step, at, item.office_id, reasons=dossier.decision_reasons, note=note)
         handled = Handled(dossier.id, dossier.receipt_code, DossierStatus(dossier.status))
         uow.commit()
     return handled

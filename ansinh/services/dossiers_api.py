@@ -100,7 +100,7 @@ def submit(data: DossierSubmit, uow: UowDep, principal: Submitter) -> DossierPub
 
 
 @router.get("/track")
-def track(
+def track_dossier(
     uow: UowDep, as_of: AsOf,
     receipt: Annotated[str, Query(min_length=1, max_length=40, description="The receipt code, e.g. HS2602130000001.")],
     citizen_id: Annotated[str, Query(min_length=1, max_length=40, description="The citizen ID it was filed for.")],

@@ -51,7 +51,7 @@ def correct_person(run: Execution) -> dict[str, Any]:
                                     actor=run.actor, at=run.at)
     return {"kind": "record", "citizen_id": person.citizen_id, "si_number": person.si_number,
             "corrected": field, "full_name": person.full_name,
-            "residence": person.residence.model_dump(mode="json"),
+            "residence": f"{person.residence.name}, {person.residence.province_name} ({person.residence.code})",
             "note": "The electronic SI book (VssID) shows the corrected details from today."}
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import jsonschema_rs
 
 from ansinh.accounts.roles import Role
-from ansinh.core.errors import Forbidden, InvalidInput
+from ansinh.core.errors import Forbidden, InvalidInput, NotFound
 from ansinh.services.catalogue import default_catalogue, get_procedure
 from ansinh.services.schemas import Applicant, ProcedureFile, Status
 
@@ -25,7 +25,11 @@ APPLICANT_OF_ROLE = {Role.CITIZEN: Applicant.CITIZEN, Role.EMPLOYER: Applicant.E
 
 def dossier_procedure(code: str) -> ProcedureFile:
     """The procedure ``code`` if it takes dossiers now; otherwise an error saying why not."""
-    get_procedure(code)  # NotFound naming the code when it is not in the catalogue
+    try:
+        get_procedure(code)
+    except NotFound as error:
+        error.field = "procedure_code"
+        raise
     procedure = default_catalogue().procedures[code]
     if procedure.availability.status != Status.AVAILABLE:
         raise InvalidInput(

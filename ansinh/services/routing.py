@@ -19,7 +19,8 @@ from ansinh.org.service import commune_infos
 
 @dataclass(frozen=True)
 class Route:
-    """Where a dossier received at ``receiving`` goes, and why."""
+    """Where a dossier received at ``receiving`` goes, and why (in Vietnamese: it is written
+    into the dossier's history, which the agency keeps in its own language)."""
 
     receiving: OfficeInfo
     responsible: OfficeInfo
@@ -46,14 +47,15 @@ def route(*, uow: UnitOfWork, receiving: OfficeInfo, commune_id: int | None, on:
     recorded, is handled by the receiving office itself.
     """
     if commune_id is None:
-        return Route(receiving, receiving, "the person has no records yet: the receiving office handles it")
+        return Route(receiving, receiving, "người này chưa có hồ sơ tham gia: cơ quan tiếp nhận giải quyết")
     responsible = responsible_for_commune(uow=uow, commune_id=commune_id, on=on)
     if responsible is None:
-        return Route(receiving, receiving, "no one office serves the person's commune: the receiving office handles it")
+        return Route(receiving, receiving,
+                     "không có một cơ quan duy nhất quản lý xã nơi cư trú: cơ quan tiếp nhận giải quyết")
     if responsible.valid_to is not None and responsible.valid_to < on:
         successor = office_of_record_on(uow=uow, office_id=responsible.id, on=on)
         responsible = successor or receiving
-    return Route(receiving, responsible, f"{responsible.code} serves the person's commune of residence on {on}")
+    return Route(receiving, responsible, f"{responsible.code} quản lý xã nơi cư trú của người này ngày {on:%d/%m/%Y}")
 
 
 def office_now(*, uow: UnitOfWork, office_id: int, on: dt.date) -> OfficeInfo | None:

@@ -80,6 +80,7 @@ ROUTES: dict[str, str | Permission | frozenset[Permission]] = {
     "POST /api/v1/portal/dossiers": P.PORTAL_FORWARD,
     "GET /api/v1/portal/dossiers/{portal_dossier_id}": P.PORTAL_FORWARD,
     "GET /api/v1/outbox/messages": P.ACCOUNT_MANAGE,
+    "GET /api/v1/reports/on-time": P.REPORT_READ,
 }
 CITIZEN_ID = "001185004321"
 SAMPLE = {"key": CITIZEN_ID, "username": "someone.else", "flag_id": "1", "code": "01", "approval_id": "1",

@@ -113,4 +113,4 @@ def test_an_open_dossier_moves_with_the_reform_and_a_new_one_goes_to_the_new_off
     routed = views.get_dossier(uow=uow, principal=saigon, dossier_id=second.id, on=dt.date(2025, 7, 3))
     assert routed.receiving_office.code == "P34-79"
     assert routed.office is not None and routed.office.code == "P34-31"
-    assert "routed to P34-31" in (routed.history[-1].note or "")
+    assert "chuyển P34-31 giải quyết" in (routed.history[-1].note or "")

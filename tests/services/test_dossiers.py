@@ -114,13 +114,13 @@ def assert_working_days(history: Sequence[HistoryStep]) -> None:
     paused from 24 to 26 February, answered on 26, decided on 27 February, delivered on 2 March.
 
     Up to the supplement request the count is plain (the Tết break is not counted). After it,
-    the two paused working days (25, 26 February) are counted or left out, as the view chooses.
+    the two paused working days (25, 26 February) are left out, as the due date leaves them out.
     """
     days = [s.working_day for s in history]
     assert days[:5] == [None, 0, 1, 1, 2]
     later = [d for d in days[5:] if d is not None]
     assert len(later) == 3
-    assert later in ([4, 5, 6], [2, 3, 4])  # the paused days counted, or left out
+    assert later == [2, 3, 4]  # the paused days (25 and 26 February) are not counted
 
 
 
@@ -233,7 +233,7 @@ def test_an_online_dossier_from_submission_to_delivery(desk: Desk) -> None:
         ("deliver", "delivered", dt.date(2026, 3, 2), "officer.hanoi", HANOI),
     ]
     assert_working_days(history)
-    assert "routed to P34-01" in (delivered.history[1].note or "")
+    assert "chuyển P34-01 giải quyết" in (delivered.history[1].note or "")
 
     messages = outbox_of(desk, dossier_id)
     seq_of = {s.seq: s.action for s in delivered.history}
@@ -267,7 +267,7 @@ def test_a_receipt_after_15_00_counts_from_the_next_working_day(desk: Desk) -> N
     assert (late.received_on, late.due_on) == (dt.date(2026, 2, 13), dt.date(2026, 2, 27))
     assert late.receipt_code is not None
     assert late.receipt_code.startswith("HS260213")
-    assert "counted from 2026-02-13" in (late.history[-1].note or "")
+    assert "thời hạn tính từ ngày 13/02/2026" in (late.history[-1].note or "")
     assert late.history[-1].day == dt.date(2026, 2, 12)
 
 
@@ -292,7 +292,7 @@ def test_a_counter_dossier_is_received_at_once_at_the_officers_office(desk: Desk
     assert dossier.office is not None
     assert dossier.office.code == HANOI
     assert [s.action for s in dossier.history] == ["submit", "receive"]
-    assert ("routed to P34-01" in (dossier.history[1].note or "")) is routed
+    assert ("chuyển P34-01 giải quyết" in (dossier.history[1].note or "")) is routed
     # Handed in at a desk, the applicant is told of the receipt (by SMS: no e-mail given), not of the filing.
     assert [(m.channel, m.key.split(":")[2]) for m in outbox_of(desk, handled.id)] == [("sms", "2")]
 
@@ -315,7 +315,7 @@ def _form(content: bytes, media_type: str = "application/pdf", filename: str = "
 
 NAME = {"citizen_id": CITIZEN_ID, "field": "full_name", "new_value": "Phạm Thị Thu Hương"}
 BAD_FILINGS: list[tuple[str, dict[str, Any], type[AnsinhError], str, str | None]] = [
-    ("unknown procedure", {"procedure_code": "999"}, NotFound, "procedure.unknown", None),
+    ("unknown procedure", {"procedure_code": "999"}, NotFound, "procedure.unknown", "procedure_code"),
     ("not available", {"procedure_code": "630"}, InvalidInput, "procedure.not_available", "procedure_code"),
     ("answered at once", {"procedure_code": "AS-ESTIMATE"}, InvalidInput, "procedure.not_a_dossier",
      "procedure_code"),

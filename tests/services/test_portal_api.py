@@ -204,7 +204,8 @@ def test_each_step_is_called_back_to_the_portal_with_retries(called_back: Portal
     assert (submitted.recipient, received.recipient) == (receiver.url, receiver.url)
     assert json.loads(received.body) == {
         "portal_dossier_id": PORTAL_ID, "receipt_code": receipt_code, "status": "received",
-        "status_at": "2026-02-13T09:00:00+07:00", "due_on": "2026-02-27", "note": None}
+        "status_at": "2026-02-13T09:00:00+07:00", "due_on": "2026-02-27",
+        "note": "tiếp nhận và giải quyết tại P34-01: P34-01 quản lý xã nơi cư trú của người này ngày 13/02/2026"}
     assert json.loads(submitted.body)["status"] == "submitted"
     assert json.loads(submitted.body)["receipt_code"] is None
 
@@ -219,8 +220,8 @@ def test_each_step_is_called_back_to_the_portal_with_retries(called_back: Portal
     assert headers["Content-Type"].startswith("application/json")
     assert {m.status for m in portal_messages(desk)} == {OutboxStatus.SENT}
 
-    # Assignment and review are internal: no callback. The portal answers 500 to the supplement
-    # request's: the callback waits a minute and is tried again.
+    # Every change of status is called back, assignment and review too. The portal answers 500:
+    # each callback waits a minute and is tried again.
     receiver.status = 500
     called_back.at = vn(2026, 2, 23, 9)
     officer, assignee = bearer(desk.engine, "officer.hanoi"), bearer(desk.engine, "officer.hanoi2")
@@ -229,18 +230,20 @@ def test_each_step_is_called_back_to_the_portal_with_retries(called_back: Portal
     for step, headers, body in steps:
         answer = called_back.client.post(f"/api/v1/dossiers/{dossier_id}/{step}", json=body, headers=headers)
         assert answer.status_code == 200, answer.text
-    assert len(portal_messages(desk)) == 3
+    assert len(portal_messages(desk)) == 5
     failing = vn(2026, 2, 23, 9, 5)
     report = outbox.deliver_due(uow=UnitOfWork(desk.engine), ports=ports, at=failing)
-    assert (report.sent, report.retrying, report.dead) == (1, 1, 0)  # the SMS went, the callback did not
-    retried = portal_messages(desk)[-1]
-    assert {k: v for k, v in json.loads(retried.body).items() if k in ("status", "note")} \
-        == {"status": "awaiting_supplement", "note": "reason: ghi rõ lý do"}
-    assert (retried.status, retried.attempts) == (OutboxStatus.PENDING, 1)
-    assert retried.next_attempt_at == failing + outbox.backoff_after(1)
-    assert "HTTP 500" in (retried.last_error or "")
+    assert (report.sent, report.retrying, report.dead) == (1, 3, 0)  # the SMS went, the callbacks did not
+    retried = portal_messages(desk)[-3:]
+    assert [json.loads(m.body)["status"] for m in retried] == ["assigned", "in_review", "awaiting_supplement"]
+    assert json.loads(retried[-1].body)["note"] == "reason: ghi rõ lý do"
+    assert {(m.status, m.attempts) for m in retried} == {(OutboxStatus.PENDING, 1)}
+    assert {m.next_attempt_at for m in retried} == {failing + outbox.backoff_after(1)}
+    assert all("HTTP 500" in (m.last_error or "") for m in retried)
     receiver.status = 200
     assert outbox.deliver_due(uow=UnitOfWork(desk.engine), ports=ports, at=failing).sent == 0  # not yet due
-    assert outbox.deliver_due(uow=UnitOfWork(desk.engine), ports=ports, at=retried.next_attempt_at).sent == 1
-    assert len(receiver.posts) == 4  # the failed attempt reached the portal too
-    assert [body["status"] for _, _, body in receiver.posts[2:]] == ["awaiting_supplement"] * 2
+    due = retried[0].next_attempt_at
+    assert outbox.deliver_due(uow=UnitOfWork(desk.engine), ports=ports, at=due).sent == 3
+    assert len(receiver.posts) == 8  # the failed attempts reached the portal too
+    assert [body["status"] for _, _, body in receiver.posts[2:]] == [
+        "assigned", "in_review", "awaiting_supplement"] * 2
