@@ -141,6 +141,18 @@ def office_tree(*, uow: UnitOfWork, on: dt.date) -> list[OfficeNode]:
     return [node(root) for root in below[None]]
 
 
+def offices_under(*, uow: UnitOfWork, office_id: int, on: dt.date) -> set[int]:
+    """The office ``office_id`` and every office below it, in force on ``on``."""
+    ids = {office_id}
+    frontier = list(office_tree(uow=uow, on=on))
+    while frontier:
+        node = frontier.pop()
+        if node.office.id in ids:
+            ids.update(child.office.id for child in node.children)
+        frontier.extend(node.children)
+    return ids
+
+
 def resolve_office(*, uow: UnitOfWork, code: str, on: dt.date, field: str = "office_code") -> OfficeInfo:
     """The office with ``code`` if it is in force on ``on``, for validating a caller's input."""
     with uow:

@@ -340,7 +340,8 @@ def on_time_page(request: Request, uow: UowDep, user: Manager, start: str = "", 
                                "percent": percent_of(request), "days": days_of(request)}
     try:
         answer = report.on_time_report(uow=uow, start=_day(start, today.replace(day=1), "start"),
-                                       end=_day(end, today, "end"), on=today)
+                                       end=_day(end, today, "end"), on=today,
+                                       within=report.offices_seen(uow=uow, principal=user, on=today))
     except InvalidInput as error:
         return render(request, "services/report.html", {**context, "error": error}, status_code=error.status)
     context.update(report=answer, chart=rate_chart(answer.offices, locale_of(request)))

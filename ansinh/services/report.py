@@ -31,10 +31,11 @@ import polars as pl
 from pydantic import BaseModel, Field
 from sqlalchemy import and_, or_, select
 
+from ansinh.accounts.principal import Principal
 from ansinh.core.errors import InvalidInput
 from ansinh.db.uow import UnitOfWork
 from ansinh.org import work
-from ansinh.org.directory import OfficeInfo, office_of_record_on, offices_by_id
+from ansinh.org.directory import OfficeInfo, office_of_record_on, offices_by_id, offices_under
 from ansinh.services import calendar
 from ansinh.services.catalogue import default_catalogue
 from ansinh.services.models import Dossier
@@ -215,9 +216,21 @@ def _order(office: ReportOffice | None) -> tuple[bool, str]:
     return (office is None, office.code if office else "")
 
 
-def on_time_report(*, uow: UnitOfWork, start: dt.date, end: dt.date, on: dt.date) -> OnTimeReport:
+def offices_seen(*, uow: UnitOfWork, principal: Principal, on: dt.date) -> set[int] | None:
+    """The offices whose figures ``principal`` reads: all (None) for central staff, else their
+    own office and the offices under it on ``on``."""
+    if principal.national:
+        return None
+    if principal.office_id is None:
+        return set()
+    return offices_under(uow=uow, office_id=principal.office_id, on=on)
+
+
+def on_time_report(*, uow: UnitOfWork, start: dt.date, end: dt.date, on: dt.date,
+                   within: Collection[int] | None = None) -> OnTimeReport:
     """Dossiers decided from ``start`` to ``end`` (inclusive) against their due dates, and those
-    open and overdue on ``on``, by office of the structure of ``on`` and procedure."""
+    open and overdue on ``on``, by office of the structure of ``on`` and procedure; only the
+    offices ``within`` when given (a provincial manager's own), every office otherwise."""
     if start > end:
         raise InvalidInput(f"the period ends on {end.isoformat()}, before it starts on {start.isoformat()}",
                            code="report.period", field="end", rule="a report's period ends on or after its start")
@@ -225,6 +238,8 @@ def on_time_report(*, uow: UnitOfWork, start: dt.date, end: dt.date, on: dt.date
     record, offices = _record_offices(uow, set(frame["work_item_id"].drop_nulls().to_list()), on)
     facts = _facts(frame, start, end, on, record)
     facts = facts.filter((pl.col("decided") + pl.col("open_overdue")) > 0)
+    if within is not None:
+        facts = facts.filter(pl.col("office").is_in(list(within)))
     procedures = default_catalogue().procedures
     rows = []
     for sums in _sums(facts, ["office", "procedure"]):

@@ -17,7 +17,7 @@ from ansinh.accounts.roles import Permission
 from ansinh.api.auth import require
 from ansinh.api.deps import UowDep
 from ansinh.core import clock
-from ansinh.services.report import OnTimeReport, on_time_report
+from ansinh.services.report import OnTimeReport, offices_seen, on_time_report
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 Reader = Annotated[Principal, Depends(require(Permission.REPORT_READ))]
@@ -28,8 +28,11 @@ On = Annotated[dt.date | None, Query(description="Day open overdue dossiers are 
 
 
 @router.get("/on-time")
-def on_time(uow: UowDep, _reader: Reader, start: Start = None, end: End = None, on: On = None) -> OnTimeReport:
+def on_time(uow: UowDep, reader: Reader, start: Start = None, end: End = None, on: On = None) -> OnTimeReport:
     """Dossiers decided from ``start`` to ``end`` (on time, late, rate, average working days), and
-    those open and overdue on ``on``, by office and procedure."""
+    those open and overdue on ``on``, by office and procedure: the caller's office and those
+    under it, or every office for central staff."""
     today = clock.today()
-    return on_time_report(uow=uow, start=start or today.replace(day=1), end=end or today, on=on or today)
+    day = on or today
+    return on_time_report(uow=uow, start=start or today.replace(day=1), end=end or today, on=day,
+                          within=offices_seen(uow=uow, principal=reader, on=day))

@@ -266,7 +266,7 @@ def test_report_page_draws_one_bar_per_office_with_its_percent(
     dossiers.decide(uow=desk.uow, principal=desk.hanoi, dossier_id=on_time, data=decide, at=vn(2026, 2, 27))
     dossiers.decide(uow=desk.uow, principal=desk.hanoi, dossier_id=late, data=decide, at=vn(2026, 3, 2, 8))
     dossiers.decide(uow=desk.uow, principal=desk.saigon, dossier_id=saigon, data=decide, at=vn(2026, 2, 24))
-    manager = sign_in(staff(desk.engine, role=Role.MANAGER, office_code=HANOI, username="manager.hanoi"))
+    manager = sign_in(staff(desk.engine, role=Role.MANAGER, username="manager.central"))  # sees every office
 
     page = manager.get("/manager/on-time", params={"start": "2026-02-01", "end": "2026-03-31", "lang": "en"})
     assert page.status_code == 200
@@ -283,6 +283,10 @@ def test_report_page_draws_one_bar_per_office_with_its_percent(
 
     vietnamese = manager.get("/manager/on-time", params={"start": "2026-02-01", "end": "2026-03-31", "lang": "vi"})
     assert "66,7%" in vietnamese.text
+
+    hanoi = sign_in(staff(desk.engine, role=Role.MANAGER, office_code=HANOI, username="manager.hanoi"))
+    own = hanoi.get("/manager/on-time", params={"start": "2026-02-01", "end": "2026-03-31", "lang": "en"})
+    assert set(re.findall(r'data-office="([\w-]+)"', own.text)) == {HANOI}  # a province reads its own figures
 
 
 def test_report_page_defaults_to_this_month_and_refuses_a_backwards_period(

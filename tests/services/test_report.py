@@ -182,7 +182,8 @@ def test_report_over_http_needs_report_read_and_answers_problems(desk: Desk, tet
     app.state.engine = desk.engine
     install_error_handlers(app)
     app.include_router(report_api.router, prefix="/api/v1")
-    manager = bearer(desk.engine, staff(desk.engine, role=Role.MANAGER, office_code="P34-01"))
+    manager = bearer(desk.engine, staff(desk.engine, role=Role.MANAGER))  # at the central office
+    hanoi_manager = bearer(desk.engine, staff(desk.engine, role=Role.MANAGER, office_code="P34-01"))
     officer = bearer(desk.engine, "officer.hanoi")
     period = {"start": "2026-02-13", "end": "2026-03-31", "on": "2026-03-02"}
     with TestClient(app) as client:
@@ -191,6 +192,10 @@ def test_report_over_http_needs_report_read_and_answers_problems(desk: Desk, tet
         body = answer.json()
         assert (body["total"]["decided"], body["total"]["on_time"], body["total"]["rate"]) == (4, 3, "0.7500")
         assert [row["office"]["code"] for row in body["offices"]] == ["P34-01", "P34-79"]
+        own = client.get("/api/v1/reports/on-time", params=period, headers=hanoi_manager).json()
+        assert [row["office"]["code"] for row in own["offices"]] == ["P34-01"]  # a province sees its own
+        hanoi = next(row for row in body["offices"] if row["office"]["code"] == "P34-01")
+        assert own["total"] == {key: hanoi[key] for key in own["total"]}
         assert client.get("/api/v1/reports/on-time", params=period, headers=officer).status_code == 403
         assert client.get("/api/v1/reports/on-time", params=period).status_code == 401
         backwards = client.get("/api/v1/reports/on-time", params={**period, "start": "2026-04-01"}, headers=manager)
