@@ -23,6 +23,8 @@ from ansinh.db.engine import engine_for, make_engine
 from ansinh.db.uow import UnitOfWork
 from ansinh.registry.schemas import PersonSummary
 
+DEMO_OUTBOX_SECONDS = 5.0
+"""How often the demo's app sends its outbox."""
 DEMO_DOSSIER_PEOPLE = 4
 """People whose dossiers the demo files at a counter, besides the demo citizen's own."""
 DEMO_PROVINCES = ["01"]
@@ -93,6 +95,8 @@ def demo(
     if serve_app:
         # The demo serves plain http on this machine, where a Secure cookie would not be sent back.
         get_settings().cookie_secure = False
+        # The demo sends its outbox itself (through recording ports): messages show as sent.
+        get_settings().outbox_interval_seconds = DEMO_OUTBOX_SECONDS
         _serve(url, host, port)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from sqlalchemy import Engine
@@ -15,6 +17,22 @@ from ansinh.core.settings import get_settings
 from ansinh.db.engine import engine_for
 
 API_PREFIX = "/api/v1"
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the outbox worker when the settings ask the app to send messages itself."""
+    from ansinh.services.outbox_worker import OutboxWorker
+
+    interval = get_settings().outbox_interval_seconds
+    worker = OutboxWorker(app.state.engine, interval) if interval > 0 else None
+    if worker is not None:
+        worker.start()
+    try:
+        yield
+    finally:
+        if worker is not None:
+            worker.stop()
 
 
 def create_app(engine: Engine | None = None) -> FastAPI:
@@ -35,6 +53,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     from ansinh.web.app import mount_web
 
     app = FastAPI(
+        lifespan=_lifespan,
         title="ansinh API",
         version=__version__,
         description="Social, health and unemployment insurance administration.",

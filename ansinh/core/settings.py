@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     portal_api_key: str | None = None
     """The key ansinh presents to the portal (``X-Api-Key``) on its callbacks."""
 
+    outbox_interval_seconds: float = 0.0
+    """How often the web app sends the outbox itself; 0 (the default) leaves it to
+    ``ansinh outbox deliver`` run from a timer. The demo sends every few seconds."""
+
     outbox_max_attempts: int = 6
     """Attempts at sending a message before it is given up as dead (docs/outbox.md)."""
 
