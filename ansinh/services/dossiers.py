@@ -118,7 +118,8 @@ def _expect(dossier: Dossier, action: str, allowed: Iterable[DossierStatus]) -> 
     return status
 
 
-def _holding(uow: UnitOfWork, dossier: Dossier) -> work.WorkItemInfo | None:
+def holding(uow: UnitOfWork, dossier: Dossier) -> work.WorkItemInfo | None:
+    """The work item holding a received dossier (None before receipt)."""
     if dossier.work_item_id is None:
         return None
     return work.work_items(uow=uow, ids=[dossier.work_item_id]).get(dossier.work_item_id)
@@ -138,7 +139,7 @@ def _at_office(principal: Principal, office_id: int | None, action: str) -> None
 
 
 def _assignee(uow: UnitOfWork, dossier: Dossier, principal: Principal, action: str) -> work.WorkItemInfo:
-    item = _holding(uow, dossier)
+    item = holding(uow, dossier)
     _at_office(principal, item.office_id if item else None, action)
     assert item is not None  # noqa: S101 - _at_office refuses a dossier no office holds
     if item.assignee_id != principal.account_id:
@@ -148,7 +149,8 @@ def _assignee(uow: UnitOfWork, dossier: Dossier, principal: Principal, action: s
     return item
 
 
-def _is_applicant(principal: Principal, dossier: Dossier) -> bool:
+def is_applicant(principal: Principal, dossier: Dossier) -> bool:
+    """Whether ``principal`` filed ``dossier``, or is the citizen it is about, or the employer that filed it."""
     if dossier.applicant_account_id is not None and principal.account_id == dossier.applicant_account_id:
         return True
     if principal.role == Role.CITIZEN:
@@ -417,7 +419,7 @@ def assign(*, uow: UnitOfWork, principal: Principal, dossier_id: int, data: Assi
     with uow:
         dossier = _load(uow.session, dossier_id)
         before = _expect(dossier, "assigning", OPEN)
-        item = _holding(uow, dossier)
+        item = holding(uow, dossier)
         _at_office(principal, item.office_id if item else None, "assign")
         assert item is not None  # noqa: S101 - _at_office refuses a dossier no office holds
         account = _officer_of(uow, data.assignee, item.office_id, office_day(at))
@@ -498,8 +500,8 @@ def answer_supplement(*, uow: UnitOfWork, principal: Principal, dossier_id: int,
     with uow:
         dossier = _load(uow.session, dossier_id)
         _expect(dossier, "answering a supplement request", {S.AWAITING_SUPPLEMENT})
-        item = _holding(uow, dossier)
-        if not _is_applicant(principal, dossier):
+        item = holding(uow, dossier)
+        if not is_applicant(principal, dossier):
             offices = {item.office_id if item else None, dossier.receiving_office_id}
             if principal.role not in STAFF_ROLES or principal.office_id not in offices:
                 raise Forbidden("only the applicant, or an officer at the receiving or holding office, "
@@ -569,7 +571,7 @@ def deliver(*, uow: UnitOfWork, principal: Principal, dossier_id: int, data: Del
     with uow:
         dossier = _load(uow.session, dossier_id)
         before = _expect(dossier, "delivering", {S.APPROVED, S.REFUSED})
-        item = _holding(uow, dossier)
+        item = holding(uow, dossier)
         _at_office(principal, item.office_id if item else None, "deliver")
         assert item is not None  # noqa: S101 - _at_office refuses a dossier no office holds
         on = office_day(at)

@@ -36,7 +36,7 @@ from ansinh.services.dossier_schemas import (
     SupplementItem,
     TrackStep,
 )
-from ansinh.services.dossiers import DECIDED, OPEN, WORK_KIND
+from ansinh.services.dossiers import DECIDED, OPEN, WORK_KIND, holding, is_applicant
 from ansinh.services.models import Dossier, DossierDocument, DossierEvent, DossierStatus
 
 S = DossierStatus
@@ -72,24 +72,13 @@ def may_read(principal: Principal, dossier: Dossier, item: work.WorkItemInfo | N
              receiving_now: int | None = None) -> bool:
     """Whether ``principal`` may read ``dossier`` (held as ``item``; ``receiving_now``: the office
     that stands today for the one it was handed in at, after any restructuring)."""
-    if dossier.applicant_account_id is not None and principal.account_id == dossier.applicant_account_id:
+    if is_applicant(principal, dossier):
         return True
-    if principal.role == Role.CITIZEN:
-        return principal.person_id is not None and principal.person_id == dossier.person_id
-    if principal.role == Role.EMPLOYER:
-        return principal.employer_id is not None and principal.employer_id == dossier.employer_id
     if principal.role not in STAFF_ROLES:
         return False
     if principal.national:
         return True
     return principal.office_id in {dossier.receiving_office_id, receiving_now, item.office_id if item else None}
-
-
-def _held_by(uow: UnitOfWork, dossier: Dossier) -> work.WorkItemInfo | None:
-    """The work item holding a received dossier (None before receipt)."""
-    if dossier.work_item_id is None:
-        return None
-    return work.work_items(uow=uow, ids=[dossier.work_item_id]).get(dossier.work_item_id)
 
 
 def _working_day(dossier: Dossier, day: dt.date) -> int | None:
@@ -105,7 +94,7 @@ def _public(uow: UnitOfWork, dossier: Dossier, on: dt.date, *, staff_view: bool)
     """The dossier in full; outside the agency (``staff_view`` False) staff accounts are not named."""
     session = uow.session
     procedure = default_catalogue().procedures[dossier.procedure_code]
-    item = _held_by(uow, dossier)
+    item = holding(uow, dossier)
     events = list(session.scalars(select(DossierEvent).where(DossierEvent.dossier_id == dossier.id)
                                   .order_by(DossierEvent.seq)))
     offices = offices_by_id(session, {dossier.receiving_office_id, *(e.office_id for e in events if e.office_id),
@@ -145,7 +134,7 @@ def _readable(uow: UnitOfWork, principal: Principal, dossier_id: int, on: dt.dat
     dossier = uow.session.get(Dossier, dossier_id)
     item, receiving_now = None, None
     if dossier is not None:
-        item = _held_by(uow, dossier)
+        item = holding(uow, dossier)
         now = routing.office_now(uow=uow, office_id=dossier.receiving_office_id, on=on) if on else None
         receiving_now = now.id if now else None
     if dossier is None or not may_read(principal, dossier, item, receiving_now):
@@ -184,7 +173,7 @@ def track(*, uow: UnitOfWork, receipt_code: str, citizen_id: str, on: dt.date) -
             raise NotFound("no dossier has this receipt code and citizen ID", code="dossier.not_found",
                            field="receipt", rule="tracking takes the receipt code and the citizen ID it was filed for")
         procedure = default_catalogue().procedures[dossier.procedure_code]
-        item = _held_by(uow, dossier)
+        item = holding(uow, dossier)
         office = offices_by_id(uow.session, [item.office_id])[item.office_id] if item else None
         steps = uow.session.execute(select(DossierEvent.to_status, DossierEvent.day)
                                     .where(DossierEvent.dossier_id == dossier.id).order_by(DossierEvent.seq))
