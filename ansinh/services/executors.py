@@ -52,7 +52,7 @@ def correct_person(run: Execution) -> dict[str, Any]:
     return {"kind": "record", "citizen_id": person.citizen_id, "si_number": person.si_number,
             "corrected": field, "full_name": person.full_name,
             "residence": f"{person.residence.name}, {person.residence.province_name} ({person.residence.code})",
-            "note": "The electronic SI book (VssID) shows the corrected details from today."}
+            "note": "Sổ BHXH điện tử (VssID) hiển thị thông tin đã điều chỉnh từ ngày giải quyết."}
 
 
 EXECUTORS: dict[str, Executor] = {

@@ -17,6 +17,7 @@ from ansinh.core import clock
 from ansinh.db.uow import UnitOfWork
 from ansinh.registry.lookups import person_by_key
 from ansinh.services import dossiers
+from ansinh.services.dossier_schemas import Assignment, Decision, Delivery, SupplementItem, SupplementRequest
 from tests.e2e.server import LiveServer
 from tests.factories import register_person
 from tests.services.conftest import MINIMAL_PDF
@@ -37,6 +38,7 @@ def citizen(e2e_engine: Engine) -> str:
     accounts.create_account(uow=UnitOfWork(e2e_engine), username=CITIZEN_ID, kind=AccountKind.CITIZEN,
                             display_name=NAME, password=PASSWORD, person_id=person_id, **BY_ADMIN)
     staff(e2e_engine, office_code="P34-79", username="officer.hcmc")
+    staff(e2e_engine, office_code="P34-01", username="officer.hanoi")
     return CITIZEN_ID
 
 
@@ -107,3 +109,36 @@ def test_a_citizen_applies_at_another_province_and_follows_the_dossier(
     expect(found.get_by_test_id("due-date")).to_have_text(due)
     expect(found).not_to_contain_text(NAME)
     page.screenshot(path=artifacts / "dossier-track-vi.png", full_page=True)
+    _answers_a_supplement_and_sees_the_result(page, live_server, e2e_engine, dossier_id, tmp_path, artifacts)
+
+
+def _answers_a_supplement_and_sees_the_result(page: Page, live_server: LiveServer, e2e_engine: Engine,
+                                              dossier_id: int, tmp_path: Path, artifacts: Path) -> None:
+    # Hà Nội, responsible for her records, asks for the evidence of the new name.
+    hanoi = accounts.sign_in(uow=UnitOfWork(e2e_engine), username="officer.hanoi", password=PASSWORD,
+                             now=clock.now()).principal
+    uow = UnitOfWork(e2e_engine)
+    dossiers.assign(uow=uow, principal=hanoi, dossier_id=dossier_id, data=Assignment(assignee="officer.hanoi"),
+                    at=clock.now())
+    dossiers.start_review(uow=uow, principal=hanoi, dossier_id=dossier_id, at=clock.now())
+    asked = SupplementItem(document_code="change_evidence", note="Quyết định thay đổi họ tên")
+    dossiers.request_supplement(uow=uow, principal=hanoi, dossier_id=dossier_id,
+                                data=SupplementRequest(items=[asked]), at=clock.now())
+    page.goto(f"{live_server.url}/dossiers/{dossier_id}")
+    expect(page.locator("#supplement")).to_contain_text("Quyết định thay đổi họ tên")
+    evidence = tmp_path / "quyet-dinh.pdf"
+    evidence.write_bytes(MINIMAL_PDF)
+    page.locator("#supplement-form #doc-change_evidence").set_input_files(evidence)
+    page.locator("#supplement-form button[type=submit]").click()
+    expect(page.locator(".dossier-status [data-status]")).to_have_attribute("data-status", "in_review")
+    expect(page.locator('[data-document="change_evidence"] a')).to_have_text("quyet-dinh.pdf")
+
+    # Approved and delivered: she sees the result and every step against the deadline.
+    dossiers.decide(uow=uow, principal=hanoi, dossier_id=dossier_id, data=Decision(approve=True), at=clock.now())
+    dossiers.deliver(uow=uow, principal=hanoi, dossier_id=dossier_id, data=Delivery(note="VssID"), at=clock.now())
+    page.reload()
+    expect(page.locator(".dossier-status [data-status]")).to_have_attribute("data-status", "delivered")
+    expect(page.locator("#result-title")).to_be_visible()
+    expect(page.locator("#timeline li")).to_have_count(8)
+    expect(page.locator("#timeline")).not_to_contain_text("officer.hanoi")  # staff accounts are not named
+    page.screenshot(path=artifacts / "dossier-delivered-vi.png", full_page=True)
