@@ -13,10 +13,8 @@ the dossier was filed for, and shows nothing of its content. docs/dossiers.md ha
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
@@ -40,6 +38,7 @@ from ansinh.services.dossier_schemas import (
     SupplementAnswer,
     SupplementRequest,
 )
+from ansinh.services.downloads import document_response
 from ansinh.services.models import OutboxChannel, OutboxStatus
 from ansinh.services.outbox import OutboxMessagePublic
 
@@ -77,19 +76,6 @@ SupplementGiver = Annotated[Principal, Depends(require_any(Permission.DOSSIER_SU
 def _read_back(uow: UnitOfWork, principal: Principal, handled: dossiers.Handled) -> DossierPublic:
     """The dossier a verb just moved, as the caller now sees it."""
     return views.get_dossier(uow=uow, principal=principal, dossier_id=handled.id, on=clock.today())
-
-
-def attachment(filename: str) -> str:
-    """A Content-Disposition value that downloads ``filename`` and cannot break out of the header.
-
-    The plain ``filename`` is ASCII with quotes, backslashes and controls removed (diacritics
-    folded: ``hồ sơ.pdf`` → ``ho so.pdf``); ``filename*`` carries the name as written,
-    percent-encoded (RFC 6266, RFC 8187).
-    """
-    name = "".join(ch for ch in filename if unicodedata.category(ch)[0] != "C") or "document"
-    folded = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
-    ascii_name = "".join(ch for ch in folded if ch.isascii() and ch not in '"\\;' and unicodedata.category(ch) != "Mn")
-    return f"attachment; filename=\"{ascii_name.strip() or 'document'}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -138,12 +124,7 @@ def download_document(dossier_id: DossierId, document_id: DocumentId, uow: UowDe
     """One file of a dossier, always as a download (never rendered in the API's origin)."""
     meta, content = views.document(uow=uow, principal=principal, dossier_id=dossier_id, document_id=document_id,
                                    on=as_of)
-    return Response(content=content, media_type=meta.media_type, headers={
-        "Content-Disposition": attachment(meta.filename),
-        "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": "default-src 'none'; sandbox",
-        "Cache-Control": "private, no-store",
-    })
+    return document_response(meta, content)
 
 
 @router.post("/{dossier_id}/receipt")

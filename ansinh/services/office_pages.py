@@ -24,9 +24,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from ansinh.accounts.postings import postings_in_force
 from ansinh.accounts.principal import Principal
-from ansinh.accounts.roles import Permission, permits
+from ansinh.accounts.roles import Permission
 from ansinh.api.deps import UowDep
 from ansinh.core import clock
 from ansinh.core.errors import AnsinhError, InvalidInput, NotFound
@@ -132,10 +131,7 @@ def assignable(uow: UnitOfWork, user: Principal, on: dt.date) -> list[str]:
     """Usernames of the officers posted at the user's office who process dossiers."""
     if user.office_id is None:
         return []
-    with uow:
-        postings = postings_in_force(uow=uow, office_ids={user.office_id}, on=on)
-        ids = {p.account_id for p in postings if permits(p.role, Permission.DOSSIER_PROCESS)}
-        return sorted(views._usernames(uow.session, ids).values())
+    return views.dossier_officers(uow=uow, office_id=user.office_id, on=on)
 
 
 def _dossier_page(request: Request, uow: UnitOfWork, user: Principal, dossier_id: int,

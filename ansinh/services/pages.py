@@ -12,12 +12,10 @@ HTTP status. Files travel inline (base64) to the service, which checks them.
 from __future__ import annotations
 
 import base64
-import unicodedata
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -42,6 +40,7 @@ from ansinh.registry.lookups import person_by_id
 from ansinh.services import dossiers, intake, routing, uploads, views
 from ansinh.services.catalogue import default_catalogue, get_procedure
 from ansinh.services.dossier_schemas import MAX_DOCUMENTS, DossierPublic, DossierSubmit, SupplementAnswer
+from ansinh.services.downloads import document_response
 from ansinh.services.models import DossierStatus
 from ansinh.services.schemas import Document, ProcedureFile, Status
 from ansinh.web.render import redirect, render, render_error
@@ -436,15 +435,6 @@ async def dossier_supplement(request: Request, dossier_id: int, form: FilesForm,
     return redirect(request, str(request.app.url_path_for("dossier_page", dossier_id=dossier_id)))
 
 
-def attachment(filename: str) -> str:
-    """A Content-Disposition that downloads ``filename``: an ASCII ``filename`` and the name as written
-    in ``filename*`` (RFC 6266, RFC 8187), neither able to break out of the header."""
-    name = "".join(ch for ch in filename if unicodedata.category(ch)[0] != "C") or "document"
-    folded = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(ch for ch in folded if ch.isascii() and ch not in '"\\;' and unicodedata.category(ch) != "Mn")
-    return f"attachment; filename=\"{plain.strip() or 'document'}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
 @router.get("/dossiers/{dossier_id}/documents/{document_id}", name="dossier_document")
 def dossier_document(request: Request, dossier_id: int, document_id: int, uow: UowDep, user: Reader) -> Response:
     """A file of a dossier, always as a download: never shown inside the site's own pages."""
@@ -452,9 +442,7 @@ def dossier_document(request: Request, dossier_id: int, document_id: int, uow: U
         meta, content = views.document(uow=uow, principal=user, dossier_id=dossier_id, document_id=document_id)
     except AnsinhError as error:
         return render_error(request, error)
-    return Response(content, media_type=meta.media_type, headers={
-        "Content-Disposition": attachment(meta.filename), "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": "default-src 'none'; sandbox", "Cache-Control": "private, no-store"})
+    return document_response(meta, content)
 
 
 # ----------------------------------------------------------------------------- tracking

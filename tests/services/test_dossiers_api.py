@@ -21,7 +21,7 @@ from ansinh.accounts.roles import Role
 from ansinh.api.app import create_app
 from ansinh.core import clock
 from ansinh.db.uow import UnitOfWork
-from ansinh.services.dossiers_api import attachment
+from ansinh.services.downloads import attachment
 from ansinh.services.models import Dossier, DossierDocument, DossierEvent, OutboxMessage
 from tests.services.conftest import CITIZEN_ID, HANOI, MINIMAL_PDF, SAIGON, Desk, correction, pdf_upload, vn
 from tests.signin import bearer, staff
