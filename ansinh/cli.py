@@ -10,6 +10,7 @@ from ansinh.cli_law import app as law_app
 from ansinh.core.logging import configure_logging
 from ansinh.db.commands import app as db_app
 from ansinh.demo import demo, serve
+from ansinh.ledger.commands import ledger_app
 from ansinh.org.commands import app as org_app
 from ansinh.quote.commands import quote_command
 from ansinh.registry.commands import employers_app, people_app
@@ -33,6 +34,7 @@ app.add_typer(accounts_app, name="accounts")
 app.add_typer(procedures_app, name="procedures")
 app.add_typer(dossiers_app, name="dossiers")
 app.add_typer(outbox_app, name="outbox")
+app.add_typer(ledger_app, name="ledger")
 app.command("synth")(synth_command)
 app.command("quote")(quote_command)
 app.command()(serve)

@@ -28,6 +28,8 @@ BACKENDS = ["sqlite", "postgresql"]
 # Tables that tests may fill; emptied between tests in child-first order. The
 # administrative map is loaded once per session and kept.
 MUTABLE_TABLES = (
+    "ledger_line",
+    "ledger_entry",
     "outbox_message",
     "dossier_document",
     "dossier_event",

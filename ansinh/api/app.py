@@ -41,6 +41,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     from ansinh.api.law import router as law_router
     from ansinh.audit.api import router as audit_router
     from ansinh.core.logging import configure_logging
+    from ansinh.ledger.api import router as ledger_router
     from ansinh.org.api import router as org_router
     from ansinh.org.plans_api import router as plans_router
     from ansinh.quote.api import router as quote_router
@@ -66,7 +67,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in (accounts_router, people_router, employers_router, org_router, plans_router, audit_router,
                    law_router, quote_router, procedures_router, dossiers_router, portal_router, outbox_router,
-                   report_router):
+                   report_router, ledger_router):
         app.include_router(router, prefix=API_PREFIX, responses=PROBLEM_RESPONSES,
                            dependencies=[Depends(refuse_nul_characters)])
     mount_web(app)

@@ -81,6 +81,9 @@ ROUTES: dict[str, str | Permission | frozenset[Permission]] = {
     "GET /api/v1/portal/dossiers/{portal_dossier_id}": P.PORTAL_FORWARD,
     "GET /api/v1/outbox/messages": P.ACCOUNT_MANAGE,
     "GET /api/v1/reports/on-time": P.REPORT_READ,
+    "GET /api/v1/ledger/trial-balance": P.LEDGER_READ,
+    "GET /api/v1/ledger/fund-statement": P.LEDGER_READ,
+    "GET /api/v1/ledger/accounts": P.LEDGER_READ,
 }
 CITIZEN_ID = "001185004321"
 SAMPLE = {"key": CITIZEN_ID, "username": "someone.else", "flag_id": "1", "code": "01", "approval_id": "1",
