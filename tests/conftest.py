@@ -28,6 +28,9 @@ BACKENDS = ["sqlite", "postgresql"]
 # Tables that tests may fill; emptied between tests in child-first order. The
 # administrative map is loaded once per session and kept.
 MUTABLE_TABLES = (
+    "assessment",
+    "assessment_partition",
+    "assessment_run",
     "ledger_line",
     "ledger_entry",
     "outbox_message",

@@ -1,0 +1,1 @@
+"""Contribution collection: the monthly assessment of what every employer owes each fund."""

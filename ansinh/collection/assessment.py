@@ -1,0 +1,280 @@
+"""The monthly assessment run: every employer's dues per fund and share for one month.
+
+What is charged: each **compulsory** participation period in force in the month (started on
+or before it, not ended before it) **with an employer**, at its declared salary, under the
+employer's wage region and sector, through the batch form of the contribution rules
+(:func:`ansinh.rules.contribution_batch.compute_batch`). Voluntary and HI-only schemes are
+not assessed here.
+
+How it never charges twice:
+
+- the run has a key, ``assess:YYYY-MM``; a completed run is returned as it is, and nothing
+  is written;
+- the work is split by employer (``employer_id % partitions``); each partition is **one
+  transaction** that reads its participations into a Polars frame, computes them, bulk-writes
+  the assessment rows, posts one ledger entry per employer and writes the partition's row.
+  A process killed between partitions loses nothing and, started again, skips every
+  partition that has its row;
+- the run's row is locked (``FOR UPDATE`` on PostgreSQL) while a partition is written, so two
+  processes resuming the same run take turns instead of racing;
+- ``UNIQUE(month, participation_id)`` makes the database refuse a second charge.
+
+The ledger: for each employer and fund, debit 135 (contributions receivable) and credit 573
+(contributions revenue) with the fund's total of every payer's share, under the key
+``assess:YYYY-MM:<unit code>`` (the convention of docs/ledger.md), dated the month's last day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from ansinh.audit.service import record_event
+from ansinh.collection.models import Assessment, AssessmentPartition, AssessmentRun, RunStatus
+from ansinh.collection.schemas import EmployerDues, PartitionResult, RunSummary
+from ansinh.core.actor import Actor
+from ansinh.core.errors import Conflict, InvalidInput, NotFound
+from ansinh.core.periods import add_months, format_month
+from ansinh.db import bulk
+from ansinh.db.uow import UnitOfWork
+from ansinh.law import default_parameters
+from ansinh.law.params import ParameterSet
+from ansinh.ledger.chart import Fund
+from ansinh.ledger.schemas import EntryIn, LineIn
+from ansinh.ledger.service import post_entries
+from ansinh.registry.models import Employer, OwnershipSector, Participation, Scheme
+from ansinh.rules.contribution_batch import compute_batch, share_column
+from ansinh.rules.contribution_law import COMPULSORY_SHARES, Sector
+from ansinh.rules.contribution_types import PAYERS
+
+DEFAULT_PARTITIONS = 16
+MAX_PARTITIONS = 4096
+RECEIVABLE_ACCOUNT = "135"
+"""Phải thu đóng BHXH, BHYT, BHTN: contributions receivable."""
+REVENUE_ACCOUNT = "573"
+"""Thu đóng BHXH, BHYT, BHTN: contributions revenue."""
+
+SHARE_COLUMNS = tuple(share_column(s.payer, s.fund) for s in COMPULSORY_SHARES)
+FUNDS = tuple(dict.fromkeys(s.fund for s in COMPULSORY_SHARES))
+FUND_COLUMNS = {fund: [share_column(s.payer, s.fund) for s in COMPULSORY_SHARES if s.fund == fund] for fund in FUNDS}
+PAYER_COLUMNS = tuple(f"{payer}_total" for payer in PAYERS)
+ROW_COLUMNS = ("run_id", "month", "participation_id", "person_id", "employer_id", "salary", "si_base", "hi_base",
+               "ui_base", *SHARE_COLUMNS, *PAYER_COLUMNS, "total")
+"""The columns of the ``assessment`` table, in the order they are written."""
+READ_SCHEMA = {"participation_id": pl.Int64, "person_id": pl.Int64, "employer_id": pl.Int64,
+               "unit_code": pl.Utf8, "salary": pl.Int64, "region": pl.Int8, "ownership_sector": pl.Utf8}
+
+PartitionReport = Callable[[PartitionResult], None]
+"""Told of each partition as it is written (the CLI prints progress)."""
+
+
+def run_key(month: dt.date) -> str:
+    """The run's key: ``assess:YYYY-MM``."""
+    return f"assess:{format_month(month)}"
+
+
+def _check(month: dt.date, partitions: int | None) -> None:
+    if month.day != 1:
+        raise InvalidInput(f"{month} is not the first day of a month", code="assessment.month", field="month",
+                           rule="a month is assessed as a whole; give its first day")
+    if partitions is not None and not 1 <= partitions <= MAX_PARTITIONS:
+        raise InvalidInput(f"{partitions} partitions", code="assessment.partitions", field="partitions",
+                           rule=f"a run has 1 to {MAX_PARTITIONS} partitions")
+
+
+# ----------------------------------------------------------------------------- the run's row
+
+@dataclass(frozen=True)
+class _Run:
+    id: int
+    partitions: int
+    status: RunStatus
+
+
+def _start_run(uow: UnitOfWork, *, month: dt.date, partitions: int | None, actor: Actor,
+               at: dt.datetime) -> _Run:
+    """The run under the month's key, created (and audited) if there is none yet."""
+    key = run_key(month)
+    with uow:
+        run = uow.session.scalar(select(AssessmentRun).where(AssessmentRun.key == key))
+        if run is not None:
+            if partitions is not None and partitions != run.partitions:
+                raise Conflict(f"{key} was started with {run.partitions} partitions, not {partitions}",
+                               code="assessment.partitions_changed", field="partitions",
+                               rule="a run resumes with the partitions it was started with")
+            return _Run(run.id, run.partitions, RunStatus(run.status))
+        run = AssessmentRun(key=key, month=month, partitions=partitions or DEFAULT_PARTITIONS,
+                            status=RunStatus.RUNNING, started_at=at, actor=actor.username)
+        uow.session.add(run)
+        uow.session.flush()
+        record_event(uow=uow, actor=actor, action="assessment.start", record_type="assessment_run",
+                     record_id=run.id, at=at, detail={"key": key, "partitions": run.partitions})
+        uow.commit()
+        return _Run(run.id, run.partitions, RunStatus.RUNNING)
+
+
+def _done_partitions(session: Session, run_id: int) -> set[int]:
+    return set(session.scalars(select(AssessmentPartition.partition).where(AssessmentPartition.run_id == run_id)))
+
+
+def _complete(uow: UnitOfWork, run_id: int, *, actor: Actor, at: dt.datetime) -> None:
+    """Mark the run completed once every partition has its row."""
+    with uow:
+        session = uow.session
+        run = session.execute(select(AssessmentRun).where(AssessmentRun.id == run_id).with_for_update()).scalar_one()
+        if run.status == RunStatus.COMPLETED or len(_done_partitions(session, run_id)) < run.partitions:
+            return
+        rows, total = session.execute(
+            select(func.count(), func.coalesce(func.sum(Assessment.total), 0)).where(Assessment.run_id == run_id)
+        ).one()
+        run.status, run.completed_at = RunStatus.COMPLETED, at
+        record_event(uow=uow, actor=actor, action="assessment.complete", record_type="assessment_run",
+                     record_id=run_id, at=at, detail={"key": run.key, "rows": int(rows), "total": int(total)})
+        uow.commit()
+
+
+# ----------------------------------------------------------------------------- one partition
+
+def _in_force(month: dt.date, partition: int,
+              partitions: int) -> Select[int, int, int | None, str, int, int, OwnershipSector]:
+    """Compulsory participations with an employer, in force in ``month``, of one partition."""
+    return (select(Participation.id, Participation.person_id, Participation.employer_id, Employer.unit_code,
+                   Participation.monthly_salary, Employer.wage_region, Employer.ownership_sector)
+            .join(Employer, Employer.id == Participation.employer_id)
+            .where(Participation.scheme == Scheme.COMPULSORY.value,
+                   Participation.start_month <= month,
+                   or_(Participation.end_month.is_(None), Participation.end_month >= month),
+                   Participation.employer_id % partitions == partition)
+            .order_by(Participation.id))
+
+
+def _charged(session: Session, *, month: dt.date, partition: int, partitions: int,
+             params: ParameterSet) -> pl.DataFrame:
+    """The partition's participations, read into a frame and charged by the batch rules."""
+    rows = session.execute(_in_force(month, partition, partitions)).all()
+    frame = pl.DataFrame(rows, schema=READ_SCHEMA, orient="row").with_columns(
+        month=pl.lit(month, dtype=pl.Date),
+        sector=pl.when(pl.col("ownership_sector") == OwnershipSector.STATE.value)
+        .then(pl.lit(Sector.STATE.value)).otherwise(pl.lit(Sector.ENTERPRISE.value)),
+        reduced_work_injury=pl.lit(value=False),
+    )
+    return compute_batch(frame, params)
+
+
+def _entries(charged: pl.DataFrame, *, month: dt.date, run_id: int) -> list[EntryIn]:
+    """One balanced entry per employer: each fund's total on receivable and revenue."""
+    by_employer = (charged.group_by("employer_id", "unit_code")
+                   .agg(*(pl.sum_horizontal(columns).sum().alias(fund) for fund, columns in FUND_COLUMNS.items()))
+                   .sort("employer_id"))
+    period = format_month(month)
+    last_day = add_months(month, 1) - dt.timedelta(days=1)
+    entries = []
+    for employer in by_employer.to_dicts():  # one per employer, not per person
+        lines = []
+        for fund in FUNDS:
+            amount = int(employer[fund])
+            if amount:
+                common = {"fund": Fund(fund), "employer_id": employer["employer_id"], "period": period}
+                lines += [LineIn(account_code=RECEIVABLE_ACCOUNT, debit=amount, **common),
+                          LineIn(account_code=REVENUE_ACCOUNT, credit=amount, **common)]
+        if lines:
+            entries.append(EntryIn(key=f"assess:{period}:{employer['unit_code']}", entry_date=last_day,
+                                   description=f"Contributions assessed for {period}", lines=lines,
+                                   source_type="assessment", source_id=str(run_id)))
+    return entries
+
+
+def _write_partition(uow: UnitOfWork, *, run_id: int, month: dt.date, partition: int, partitions: int,
+                     params: ParameterSet, actor: Actor, at: dt.datetime) -> PartitionResult | None:
+    """Charge one partition in one transaction; None when it was already written."""
+    with uow:
+        session = uow.session
+        session.execute(select(AssessmentRun.id).where(AssessmentRun.id == run_id).with_for_update())
+        if partition in _done_partitions(session, run_id):
+            return None
+        charged = _charged(session, month=month, partition=partition, partitions=partitions, params=params)
+        rows = charged.with_columns(run_id=pl.lit(run_id, dtype=pl.Int64)).select(ROW_COLUMNS)
+        bulk.write_frame(session.connection(), Assessment.__tablename__, rows)
+        entries = _entries(charged, month=month, run_id=run_id)
+        if entries:
+            post_entries(uow=uow, entries=entries, actor=actor, at=at)
+        total = int(charged.get_column("total").sum()) if charged.height else 0
+        session.add(AssessmentPartition(run_id=run_id, partition=partition, rows=charged.height, total=total,
+                                        done_at=at))
+        uow.commit()
+        return PartitionResult(partition=partition, rows=charged.height, total=total, entries=len(entries))
+
+
+# ----------------------------------------------------------------------------- the verbs
+
+def assess_month(*, uow: UnitOfWork, month: dt.date, actor: Actor, at: dt.datetime, partitions: int | None = None,
+                 params: ParameterSet | None = None, stop_after: int | None = None,
+                 on_partition: PartitionReport | None = None) -> RunSummary:
+    """Assess ``month`` (its first day): start the run or resume it, partition by partition.
+
+    ``partitions`` defaults to 16 for a new run and to the run's own number when resuming (a
+    different number is a Conflict). ``stop_after`` writes at most that many partitions and
+    returns, leaving the run ``running``: it stands for a process cut short, in tests.
+    """
+    _check(month, partitions)
+    run = _start_run(uow, month=month, partitions=partitions, actor=actor, at=at)
+    if run.status == RunStatus.COMPLETED:
+        return _summary(uow, run.id, written=[], already_completed=True)
+    params = params or default_parameters()
+    with uow:
+        pending = sorted(set(range(run.partitions)) - _done_partitions(uow.session, run.id))
+    written: list[PartitionResult] = []
+    for partition in pending:
+        if stop_after is not None and len(written) >= stop_after:
+            break
+        result = _write_partition(uow, run_id=run.id, month=month, partition=partition, partitions=run.partitions,
+                                  params=params, actor=actor, at=at)
+        if result is not None:
+            written.append(result)
+            if on_partition:
+                on_partition(result)
+    _complete(uow, run.id, actor=actor, at=at)
+    return _summary(uow, run.id, written=written, already_completed=False)
+
+
+def _sums(session: Session, *conditions: ColumnElement[bool]) -> tuple[int, dict[str, int]]:
+    """Rows and the sum of every amount column under ``conditions``."""
+    columns = (*SHARE_COLUMNS, *PAYER_COLUMNS, "total")
+    query = select(func.count(), *(func.coalesce(func.sum(getattr(Assessment, c)), 0) for c in columns))
+    count, *sums = session.execute(query.where(*conditions)).one()
+    return int(count), {c: int(v) for c, v in zip(columns, sums, strict=True)}
+
+
+def _funds(sums: dict[str, int]) -> dict[str, int]:
+    return {fund: sum(sums[c] for c in columns) for fund, columns in FUND_COLUMNS.items()}
+
+
+def _summary(uow: UnitOfWork, run_id: int, *, written: list[PartitionResult], already_completed: bool) -> RunSummary:
+    with uow:
+        session = uow.session
+        run = session.get_one(AssessmentRun, run_id)
+        rows, sums = _sums(session, Assessment.run_id == run_id)
+        return RunSummary(key=run.key, month=run.month, partitions=run.partitions,
+                          partitions_done=len(_done_partitions(session, run_id)), status=run.status,
+                          already_completed=already_completed, written_now=written, rows=rows, total=sums["total"],
+                          funds=_funds(sums), payers={payer: sums[f"{payer}_total"] for payer in PAYERS})
+
+
+def employer_dues(*, uow: UnitOfWork, month: dt.date, employer_unit_code: str) -> EmployerDues:
+    """What the employer ``employer_unit_code`` owes for ``month``, summed in SQL over its assessment rows."""
+    _check(month, None)
+    with uow:
+        session = uow.session
+        employer_id = session.scalar(select(Employer.id).where(Employer.unit_code == employer_unit_code))
+        if employer_id is None:
+            raise NotFound(f"no employer has the unit code {employer_unit_code!r}", code="collection.unknown_employer",
+                           field="employer_unit_code", rule="dues are read for a registered employer")
+        people, sums = _sums(session, Assessment.employer_id == employer_id, Assessment.month == month)
+    return EmployerDues(unit_code=employer_unit_code, month=month, people=people,
+                        shares={c: sums[c] for c in SHARE_COLUMNS}, funds=_funds(sums),
+                        payers={payer: sums[f"{payer}_total"] for payer in PAYERS}, total=sums["total"])
