@@ -31,14 +31,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from ansinh.audit.service import record_event
 from ansinh.collection.models import Assessment, AssessmentPartition, AssessmentRun, RunStatus
 from ansinh.collection.schemas import EmployerDues, PartitionResult, RunSummary
 from ansinh.core.actor import Actor
-from ansinh.core.errors import Conflict, InvalidInput, NotFound
+from ansinh.core.errors import Conflict, InvalidInput
 from ansinh.core.periods import add_months, format_month
 from ansinh.db import bulk
 from ansinh.db.uow import UnitOfWork
@@ -47,7 +47,9 @@ from ansinh.law.params import ParameterSet
 from ansinh.ledger.chart import Fund
 from ansinh.ledger.schemas import EntryIn, LineIn
 from ansinh.ledger.service import post_entries
-from ansinh.registry.models import Employer, OwnershipSector, Participation, Scheme
+from ansinh.registry.extracts import compulsory_in_force
+from ansinh.registry.lookups import employer_by_key
+from ansinh.registry.models import OwnershipSector
 from ansinh.rules.contribution_batch import compute_batch, share_column
 from ansinh.rules.contribution_law import COMPULSORY_SHARES, Sector
 from ansinh.rules.contribution_types import PAYERS
@@ -66,9 +68,6 @@ PAYER_COLUMNS = tuple(f"{payer}_total" for payer in PAYERS)
 ROW_COLUMNS = ("run_id", "month", "participation_id", "person_id", "employer_id", "salary", "si_base", "hi_base",
                "ui_base", *SHARE_COLUMNS, *PAYER_COLUMNS, "total")
 """The columns of the ``assessment`` table, in the order they are written."""
-READ_SCHEMA = {"participation_id": pl.Int64, "person_id": pl.Int64, "employer_id": pl.Int64,
-               "unit_code": pl.Utf8, "salary": pl.Int64, "region": pl.Int8, "ownership_sector": pl.Utf8}
-
 PartitionReport = Callable[[PartitionResult], None]
 """Told of each partition as it is written (the CLI prints progress)."""
 
@@ -140,24 +139,10 @@ def _complete(uow: UnitOfWork, run_id: int, *, actor: Actor, at: dt.datetime) ->
 
 # ----------------------------------------------------------------------------- one partition
 
-def _in_force(month: dt.date, partition: int,
-              partitions: int) -> Select[int, int, int | None, str, int, int, OwnershipSector]:
-    """Compulsory participations with an employer, in force in ``month``, of one partition."""
-    return (select(Participation.id, Participation.person_id, Participation.employer_id, Employer.unit_code,
-                   Participation.monthly_salary, Employer.wage_region, Employer.ownership_sector)
-            .join(Employer, Employer.id == Participation.employer_id)
-            .where(Participation.scheme == Scheme.COMPULSORY.value,
-                   Participation.start_month <= month,
-                   or_(Participation.end_month.is_(None), Participation.end_month >= month),
-                   Participation.employer_id % partitions == partition)
-            .order_by(Participation.id))
-
-
 def _charged(session: Session, *, month: dt.date, partition: int, partitions: int,
              params: ParameterSet) -> pl.DataFrame:
     """The partition's participations, read into a frame and charged by the batch rules."""
-    rows = session.execute(_in_force(month, partition, partitions)).all()
-    frame = pl.DataFrame(rows, schema=READ_SCHEMA, orient="row").with_columns(
+    frame = compulsory_in_force(session, month=month, partition=partition, partitions=partitions).with_columns(
         month=pl.lit(month, dtype=pl.Date),
         sector=pl.when(pl.col("ownership_sector") == OwnershipSector.STATE.value)
         .then(pl.lit(Sector.STATE.value)).otherwise(pl.lit(Sector.ENTERPRISE.value)),
@@ -270,10 +255,7 @@ def employer_dues(*, uow: UnitOfWork, month: dt.date, employer_unit_code: str) -
     _check(month, None)
     with uow:
         session = uow.session
-        employer_id = session.scalar(select(Employer.id).where(Employer.unit_code == employer_unit_code))
-        if employer_id is None:
-            raise NotFound(f"no employer has the unit code {employer_unit_code!r}", code="collection.unknown_employer",
-                           field="employer_unit_code", rule="dues are read for a registered employer")
+        employer_id = employer_by_key(session, employer_unit_code, field="employer_unit_code").id
         people, sums = _sums(session, Assessment.employer_id == employer_id, Assessment.month == month)
     return EmployerDues(unit_code=employer_unit_code, month=month, people=people,
                         shares={c: sums[c] for c in SHARE_COLUMNS}, funds=_funds(sums),

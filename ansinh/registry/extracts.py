@@ -1,0 +1,35 @@
+"""Columnar extracts of the registry for other areas' batch runs.
+
+A national run (the monthly assessment) reads millions of participations: it gets them here
+as one Polars frame per partition, read with one query, so that no other area reads the
+registry's tables and no run builds a Python object per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from ansinh.registry.models import Employer, Participation, Scheme
+
+IN_FORCE_SCHEMA = {"participation_id": pl.Int64, "person_id": pl.Int64, "employer_id": pl.Int64,
+                   "unit_code": pl.Utf8, "salary": pl.Int64, "region": pl.Int8, "ownership_sector": pl.Utf8}
+"""The columns of :func:`compulsory_in_force`: the salary is the declared contribution base,
+the region the employer's minimum-wage region."""
+
+
+def compulsory_in_force(session: Session, *, month: dt.date, partition: int, partitions: int) -> pl.DataFrame:
+    """Compulsory participations with an employer in force in ``month`` (its first day), of the
+    employers with ``employer_id % partitions == partition``, by participation id."""
+    query = (select(Participation.id, Participation.person_id, Participation.employer_id, Employer.unit_code,
+                    Participation.monthly_salary, Employer.wage_region, Employer.ownership_sector)
+             .join(Employer, Employer.id == Participation.employer_id)
+             .where(Participation.scheme == Scheme.COMPULSORY.value,
+                    Participation.start_month <= month,
+                    or_(Participation.end_month.is_(None), Participation.end_month >= month),
+                    Participation.employer_id % partitions == partition)
+             .order_by(Participation.id))
+    return pl.DataFrame(session.execute(query).all(), schema=IN_FORCE_SCHEMA, orient="row")
