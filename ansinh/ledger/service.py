@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import case, func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ansinh.audit.service import record_event
@@ -179,7 +180,14 @@ def post_entry(*, uow: UnitOfWork, key: str, entry_date: dt.date, description: s
             if _public_content(already) != _content_of(entry):
                 raise _key_reused(key)
             return already
-        (entry_id,) = _write(session, [entry], actor=actor, at=at)
+        try:
+            with session.begin_nested():  # another transaction may write the same key meanwhile
+                (entry_id,) = _write(session, [entry], actor=actor, at=at)
+        except IntegrityError:
+            raced = _existing(session, [key]).get(key)
+            if raced is None or _public_content(raced) != _content_of(entry):
+                raise _key_reused(key) from None
+            return raced
         total = sum(line.debit for line in entry.lines)
         record_event(uow=uow, actor=actor, action="ledger.post", record_type="ledger_entry", record_id=entry_id,
                      at=at, detail={"key": key, "total": total, "lines": len(entry.lines)})

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -88,6 +90,20 @@ def test_same_key_same_content_is_written_once(db: Engine) -> None:
     again = post(db, "assess:2026-03:EMP7", list(reversed(assessment())))
     assert again.id == first.id
     assert counts(db) == (1, 4, 1)
+
+
+def test_two_writers_of_one_key_at_once_leave_one_entry(db: Engine) -> None:
+    """Ten threads post the same entry together: one writes it, the others get it back."""
+    start = threading.Barrier(10)
+
+    def writer(_: int) -> int:
+        start.wait()
+        return post(db, "assess:2026-03:EMP9", assessment()).id
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        ids = set(pool.map(writer, range(10)))
+    assert len(ids) == 1
+    assert counts(db)[:2] == (1, 4)
 
 
 def test_same_key_other_content_is_a_conflict(db: Engine) -> None:
