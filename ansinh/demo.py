@@ -87,6 +87,7 @@ def demo(
     if examples.items:
         filed = _seed_dossiers(engine, accounts, examples.items, now)
         console.print(f"Filed {filed} demo dossiers at different stages (see /officer/dossiers).")
+    _assess_this_month(engine, day, now)
     engine.dispose()
     console.print(f"Demo country ready in {time.perf_counter() - started:.0f} s. People to look up:")
     for person in examples.items[:3]:
@@ -112,6 +113,16 @@ def _seed_dossiers(engine: Engine, accounts: list[DemoAccount], people: list[Per
                     password=DEMO_PASSWORD)
     return seed_demo_dossiers(uow=UnitOfWork(engine), desk=desk, citizen=people[0], others=people[1:],
                               today=now.date(), now=now)
+
+
+def _assess_this_month(engine: Engine, day: dt.date, now: dt.datetime) -> None:
+    """The month's contribution assessment, as the monthly cycle runs it (``ansinh assess``)."""
+    from ansinh.collection.assessment import assess_month
+
+    month = day.replace(day=1)
+    summary = assess_month(uow=UnitOfWork(engine), month=month, actor=cli_actor(), at=now)
+    console.print(f"Assessed {month:%Y-%m}: {summary.rows:,} participations, {summary.total:,} đồng due "
+                  f"(ansinh ledger trial-balance --from {month} shows the books).")
 
 
 def _print_accounts(accounts: list[DemoAccount], host: str, port: int) -> None:
