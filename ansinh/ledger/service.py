@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import case, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -150,21 +151,46 @@ def _key_reused(key: str, field: str = "key") -> Conflict:
 
 # ----------------------------------------------------------------------------- writing
 
-def _write(session: Session, entries: Sequence[EntryIn], *, actor: Actor, at: dt.datetime,
-           reverses: dict[str, int] | None = None) -> list[int]:
-    """Insert entries and their lines in bulk; the new entries' ids, in order."""
-    reverses = reverses or {}
-    entry_rows = [{"key": e.key, "entry_date": e.entry_date, "description": e.description,
-                   "source_type": e.source_type, "source_id": e.source_id, "reverses_id": reverses.get(e.key),
-                   "posted_at": at, "actor": actor.username} for e in entries]
-    returned = session.execute(insert(LedgerEntry).returning(LedgerEntry.id, LedgerEntry.key,
-                                                             sort_by_parameter_order=True), entry_rows)
-    ids = {key: entry_id for entry_id, key in returned}
+def _entry_rows(entries: Sequence[EntryIn], actor: Actor, at: dt.datetime,
+                reverses: dict[str, int]) -> list[dict[str, Any]]:
+    return [{"key": e.key, "entry_date": e.entry_date, "description": e.description,
+             "source_type": e.source_type, "source_id": e.source_id, "reverses_id": reverses.get(e.key),
+             "posted_at": at, "actor": actor.username} for e in entries]
+
+
+def _write_lines(session: Session, entries: Sequence[EntryIn], ids: dict[str, int]) -> None:
     line_rows = [{"entry_id": ids[e.key], "account_code": x.account_code, "fund": x.fund.value, "debit": x.debit,
                   "credit": x.credit, "employer_id": x.employer_id, "person_id": x.person_id, "period": x.period}
                  for e in entries for x in e.lines]
-    session.execute(insert(LedgerLine), line_rows)
+    if line_rows:  # an empty parameter list would insert one row of defaults
+        session.execute(insert(LedgerLine), line_rows)
+
+
+def _write(session: Session, entries: Sequence[EntryIn], *, actor: Actor, at: dt.datetime,
+           reverses: dict[str, int] | None = None) -> list[int]:
+    """Insert entries and their lines in bulk; the new entries' ids, in order."""
+    returned = session.execute(insert(LedgerEntry).returning(LedgerEntry.id, LedgerEntry.key,
+                                                             sort_by_parameter_order=True),
+                               _entry_rows(entries, actor, at, reverses or {}))
+    ids = {key: entry_id for entry_id, key in returned}
+    _write_lines(session, entries, ids)
     return [ids[e.key] for e in entries]
+
+
+def _write_new(session: Session, entries: Sequence[EntryIn], *, actor: Actor, at: dt.datetime) -> dict[str, int]:
+    """Insert the entries whose key is not yet written, and their lines; their ids by key.
+
+    The unique index on the key decides (``ON CONFLICT DO NOTHING``), so a run that posts
+    thousands of entries never looks its keys up first: such a lookup, planned on statistics
+    taken while the ledger was small, scans the whole table once per batch.
+    """
+    dialect = session.get_bind().dialect.name
+    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = upsert(LedgerEntry).on_conflict_do_nothing(index_elements=["key"]).returning(
+        LedgerEntry.id, LedgerEntry.key)
+    ids = {key: entry_id for entry_id, key in session.execute(statement, _entry_rows(entries, actor, at, {}))}
+    _write_lines(session, [e for e in entries if e.key in ids], ids)
+    return ids
 
 
 def post_entry(*, uow: UnitOfWork, key: str, entry_date: dt.date, description: str, lines: Sequence[LineIn],
@@ -218,16 +244,14 @@ def post_entries(*, uow: UnitOfWork, entries: Sequence[EntryIn], actor: Actor, a
     unique = _dedupe(entries)
     with uow:
         session = uow.session
-        written = _existing(session, (e.key for e in unique))
-        fresh = []
-        for entry in unique:
-            already = written.get(entry.key)
-            if already is None:
-                fresh.append(entry)
-            elif _public_content(already) != _content_of(entry):
-                raise _key_reused(entry.key)
+        new = _write_new(session, unique, actor=actor, at=at) if unique else {}
+        replays = [e for e in unique if e.key not in new]
+        written = _existing(session, (e.key for e in replays))
+        for entry in replays:
+            if _public_content(written[entry.key]) != _content_of(entry):
+                raise _key_reused(entry.key)  # the whole batch is rolled back
+        fresh = [e for e in unique if e.key in new]
         if fresh:
-            _write(session, fresh, actor=actor, at=at)
             record_event(uow=uow, actor=actor, action="ledger.post_batch", record_type="ledger_entry",
                          record_id=fresh[0].key, at=at,
                          detail={"entries": len(fresh), "first_key": fresh[0].key, "last_key": fresh[-1].key,
