@@ -403,15 +403,26 @@ def receive(*, uow: UnitOfWork, principal: Principal, dossier_id: int, at: dt.da
 
 # ----------------------------------------------------------------------------- processing
 
-def _officer_of(uow: UnitOfWork, username: str, office_id: int, on: dt.date) -> Account:
-    account = uow.session.scalar(select(Account).where(Account.username == username))
-    postings = postings_in_force(uow=uow, office_ids={office_id}, on=on) if account else []
-    if account is None or not account.active or not any(
-            p.account_id == account.id and permits(p.role, Permission.DOSSIER_PROCESS) for p in postings):
+def officers_of(*, uow: UnitOfWork, office_id: int, on: dt.date) -> dict[str, int]:
+    """The active accounts posted at ``office_id`` on ``on`` in a role that processes dossiers,
+    by username: whom a dossier held there may be assigned to."""
+    with uow:
+        postings = postings_in_force(uow=uow, office_ids={office_id}, on=on)
+        ids = {p.account_id for p in postings if permits(p.role, Permission.DOSSIER_PROCESS)}
+        if not ids:
+            return {}
+        rows = uow.session.execute(select(Account.username, Account.id)
+                                   .where(Account.id.in_(ids), Account.active.is_(True)))
+        return {row.username: row.id for row in rows}
+
+
+def _officer_of(uow: UnitOfWork, username: str, office_id: int, on: dt.date) -> int:
+    account_id = officers_of(uow=uow, office_id=office_id, on=on).get(username)
+    if account_id is None:
         raise InvalidInput(f"{username!r} is not an officer of the holding office who processes dossiers",
                            code="dossier.assignee", field="assignee",
                            rule="a dossier is assigned to an officer posted at the office holding it")
-    return account
+    return account_id
 
 
 def assign(*, uow: UnitOfWork, principal: Principal, dossier_id: int, data: Assignment, at: dt.datetime) -> Handled:
@@ -422,13 +433,13 @@ def assign(*, uow: UnitOfWork, principal: Principal, dossier_id: int, data: Assi
         item = holding(uow, dossier)
         _at_office(principal, item.office_id if item else None, "assign")
         assert item is not None  # noqa: S101 - _at_office refuses a dossier no office holds
-        account = _officer_of(uow, data.assignee, item.office_id, office_day(at))
-        work.assign_work(uow=uow, kind=WORK_KIND, reference=item.reference, assignee_id=account.id)
+        account_id = _officer_of(uow, data.assignee, item.office_id, office_day(at))
+        work.assign_work(uow=uow, kind=WORK_KIND, reference=item.reference, assignee_id=account_id)
         if before == S.RECEIVED:
             dossier.status = S.ASSIGNED
         _flush(uow, dossier)
         step = _step(uow, dossier, action="assign" if before == S.RECEIVED else "reassign", before=before,
-                     principal=principal, at=at, office_id=item.office_id, note=f"giao {account.username}")
+                     principal=principal, at=at, office_id=item.office_id, note=f"giao {data.assignee}")
         if before == S.RECEIVED:  # a status the portal shows; a reassignment changes none
             _tell(uow, dossier, step, at, item.office_id)
         handled = Handled(dossier.id, dossier.receipt_code, DossierStatus(dossier.status))

@@ -131,7 +131,7 @@ def assignable(uow: UnitOfWork, user: Principal, on: dt.date) -> list[str]:
     """Usernames of the officers posted at the user's office who process dossiers."""
     if user.office_id is None:
         return []
-    return views.dossier_officers(uow=uow, office_id=user.office_id, on=on)
+    return sorted(dossiers.officers_of(uow=uow, office_id=user.office_id, on=on))
 
 
 def _dossier_page(request: Request, uow: UnitOfWork, user: Principal, dossier_id: int,

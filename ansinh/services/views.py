@@ -17,9 +17,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ansinh.accounts.models import Account
-from ansinh.accounts.postings import postings_in_force
 from ansinh.accounts.principal import Principal
-from ansinh.accounts.roles import STAFF_ROLES, Permission, Role, permits
+from ansinh.accounts.roles import STAFF_ROLES, Role
 from ansinh.core.errors import NotFound
 from ansinh.db.uow import UnitOfWork
 from ansinh.org import work
@@ -67,15 +66,6 @@ def _usernames(session: Session, ids: Collection[int | None]) -> dict[int, str]:
         return {}
     rows = session.execute(select(Account.id, Account.username).where(Account.id.in_(wanted)))
     return {row.id: row.username for row in rows}
-
-
-def dossier_officers(*, uow: UnitOfWork, office_id: int, on: dt.date) -> list[str]:
-    """Usernames of the accounts posted at ``office_id`` on ``on`` in a role that processes dossiers:
-    whom a dossier held there may be assigned to."""
-    with uow:
-        postings = postings_in_force(uow=uow, office_ids={office_id}, on=on)
-        ids = {p.account_id for p in postings if permits(p.role, Permission.DOSSIER_PROCESS)}
-        return sorted(_usernames(uow.session, ids).values())
 
 
 def may_read(principal: Principal, dossier: Dossier, item: work.WorkItemInfo | None,
