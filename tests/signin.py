@@ -56,6 +56,19 @@ def staff(engine: Engine, *, role: Role = Role.OFFICER, office_code: str | None 
     return name
 
 
+def citizen_account(engine: Engine, citizen_id: str, username: str | None = None) -> str:
+    """A citizen account (password :data:`PASSWORD`) for the registered person ``citizen_id``; its username."""
+    from ansinh.registry.lookups import person_by_key
+
+    with UnitOfWork(engine) as uow:
+        person = person_by_key(uow.session, citizen_id)
+        person_id, name = person.id, person.full_name
+    name_of_account = username or citizen_id
+    service.create_account(uow=UnitOfWork(engine), username=name_of_account, kind=AccountKind.CITIZEN,
+                           display_name=name, password=PASSWORD, person_id=person_id, **BY_ADMIN)
+    return name_of_account
+
+
 def bearer(engine: Engine, username: str) -> dict[str, str]:
     """Authorization headers of a fresh bearer token for ``username``."""
     issued = service.sign_in(uow=UnitOfWork(engine), username=username, password=PASSWORD, now=clock.now(),

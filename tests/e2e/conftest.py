@@ -81,6 +81,15 @@ def browser(chromium_path: Path) -> Iterator[Browser]:
 
 
 @pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh page in Vietnamese at an office screen's size, its cookies its own."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS

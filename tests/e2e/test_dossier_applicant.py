@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
 
 from ansinh.accounts import service as accounts
-from ansinh.accounts.models import AccountKind
 from ansinh.core import clock
 from ansinh.db.uow import UnitOfWork
-from ansinh.registry.lookups import person_by_key
 from ansinh.services import dossiers
 from ansinh.services.dossier_schemas import Assignment, Decision, Delivery, SupplementItem, SupplementRequest
 from tests.e2e.server import LiveServer
 from tests.factories import register_person
 from tests.services.conftest import MINIMAL_PDF
-from tests.signin import BY_ADMIN, PASSWORD, staff
+from tests.signin import PASSWORD, citizen_account, staff
 
 pytestmark = pytest.mark.e2e
 
@@ -33,21 +30,10 @@ NAME = "Phạm Thị Thu Hương"
 def citizen(e2e_engine: Engine) -> str:
     """A Hà Nội resident with a citizen account, and an officer of Hồ Chí Minh City's office."""
     register_person(UnitOfWork(e2e_engine), citizen_id=CITIZEN_ID, full_name=NAME)
-    with UnitOfWork(e2e_engine) as uow:
-        person_id = person_by_key(uow.session, CITIZEN_ID).id
-    accounts.create_account(uow=UnitOfWork(e2e_engine), username=CITIZEN_ID, kind=AccountKind.CITIZEN,
-                            display_name=NAME, password=PASSWORD, person_id=person_id, **BY_ADMIN)
+    citizen_account(e2e_engine, CITIZEN_ID)
     staff(e2e_engine, office_code="P34-79", username="officer.hcmc")
     staff(e2e_engine, office_code="P34-01", username="officer.hanoi")
     return CITIZEN_ID
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_a_citizen_applies_at_another_province_and_follows_the_dossier(

@@ -12,17 +12,15 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import Engine
 
 from ansinh.accounts import service as accounts
-from ansinh.accounts.models import AccountKind
 from ansinh.accounts.roles import Role
 from ansinh.core import clock
 from ansinh.db.uow import UnitOfWork
-from ansinh.registry.lookups import person_by_key
 from ansinh.services import dossiers
 from tests.e2e.conftest import sign_in
 from tests.e2e.server import LiveServer
 from tests.factories import register_person
 from tests.services.conftest import correction
-from tests.signin import BY_ADMIN, PASSWORD, staff
+from tests.signin import PASSWORD, citizen_account, staff
 
 pytestmark = pytest.mark.e2e
 
@@ -34,10 +32,7 @@ NAME = "Phạm Thị Thu Hương"
 def dossier_id(e2e_engine: Engine) -> int:
     """A Hà Nội resident's dossier filed online at Hồ Chí Minh City's office, and the staff who handle it."""
     register_person(UnitOfWork(e2e_engine), citizen_id=CITIZEN_ID, full_name=NAME)
-    with UnitOfWork(e2e_engine) as uow:
-        person_id = person_by_key(uow.session, CITIZEN_ID).id
-    accounts.create_account(uow=UnitOfWork(e2e_engine), username=CITIZEN_ID, kind=AccountKind.CITIZEN,
-                            display_name=NAME, password=PASSWORD, person_id=person_id, **BY_ADMIN)
+    citizen_account(e2e_engine, CITIZEN_ID)
     staff(e2e_engine, office_code="P34-79", username="officer.saigon")
     staff(e2e_engine, office_code="P34-01", username="officer.hanoi")
     staff(e2e_engine, role=Role.MANAGER, office_code="P34-01", username="manager.hanoi")

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
 
 from ansinh.accounts import service
@@ -34,14 +33,6 @@ def scenario(e2e_engine: Engine) -> PersonWithHistory:
     staff(e2e_engine, office_code="P34-01", username="officer.hanoi")
     staff(e2e_engine, office_code="P34-79", username="officer.hcmc")
     return scenario
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_officer_signs_in_is_named_in_the_header_and_signs_out(

@@ -17,7 +17,6 @@ import datetime as dt
 from sqlalchemy import Engine
 
 from ansinh.accounts import service as accounts
-from ansinh.accounts.models import AccountKind
 from ansinh.accounts.principal import Principal
 from ansinh.accounts.roles import Role
 from ansinh.core.clock import VIETNAM
@@ -28,7 +27,7 @@ from ansinh.registry.lookups import person_by_key
 from ansinh.services import dossiers, routing, views
 from ansinh.services.dossier_schemas import Assignment, Decision, DossierSubmit, UploadIn
 from tests.factories import register_person
-from tests.signin import BY_ADMIN, PASSWORD, staff
+from tests.signin import PASSWORD, citizen_account, staff
 
 CAM_THUONG = "10507"
 """Phường Cẩm Thượng, Thành phố Hải Dương, tỉnh Hải Dương (before 2025-07-01)."""
@@ -43,11 +42,6 @@ def _at(day: dt.date, hour: int = 9) -> dt.datetime:
 
 def _signed_in(engine: Engine, username: str, day: dt.date) -> Principal:
     return accounts.sign_in(uow=UnitOfWork(engine), username=username, password=PASSWORD, now=_at(day)).principal
-
-
-def _person_id(uow: UnitOfWork) -> int:
-    with uow:
-        return person_by_key(uow.session, CITIZEN_ID).id
 
 
 def _correction(name: str) -> DossierSubmit:
@@ -75,8 +69,7 @@ def test_an_open_dossier_moves_with_the_reform_and_a_new_one_goes_to_the_new_off
     assert held.office is not None and held.office.code == district.code
     assert held.due_on == dt.date(2025, 6, 27)
 
-    accounts.create_account(uow=uow, username="lan", kind=AccountKind.CITIZEN, display_name=person.full_name,
-                            password=PASSWORD, person_id=_person_id(uow), **BY_ADMIN)
+    citizen_account(engine, CITIZEN_ID, "lan")
     citizen = _signed_in(engine, "lan", dt.date(2025, 6, 27))
     online = dossiers.submit(uow=uow, principal=citizen, at=_at(dt.date(2025, 6, 27), 16),
                              data=_correction(person.full_name).model_copy(

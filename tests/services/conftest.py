@@ -10,14 +10,13 @@ import pytest
 from sqlalchemy import Engine
 
 from ansinh.accounts import service as accounts
-from ansinh.accounts.models import AccountKind
 from ansinh.accounts.principal import Principal
 from ansinh.accounts.roles import Role
 from ansinh.core.clock import VIETNAM
 from ansinh.db.uow import UnitOfWork
 from ansinh.services.dossier_schemas import DossierSubmit, UploadIn
 from tests.factories import register_person
-from tests.signin import BY_ADMIN, PASSWORD, staff
+from tests.signin import PASSWORD, citizen_account, staff
 
 HANOI = "P34-01"
 """The office responsible for a resident of Hoàn Kiếm (Hà Nội) from 2025-07-01."""
@@ -69,12 +68,7 @@ def principal(engine: Engine, username: str) -> Principal:
 @pytest.fixture
 def desk(db: Engine) -> Desk:
     person = register_person(UnitOfWork(db))
-    from ansinh.registry.lookups import person_by_key
-
-    with UnitOfWork(db) as uow:
-        person_id = person_by_key(uow.session, person.citizen_id).id
-    accounts.create_account(uow=UnitOfWork(db), username="huong", kind=AccountKind.CITIZEN,
-                            display_name=person.full_name, password=PASSWORD, person_id=person_id, **BY_ADMIN)
+    citizen_account(db, person.citizen_id, "huong")
     staff(db, role=Role.OFFICER, office_code=SAIGON, username="officer.saigon")
     staff(db, role=Role.OFFICER, office_code=HANOI, username="officer.hanoi")
     staff(db, role=Role.OFFICER, office_code=HANOI, username="officer.hanoi2")

@@ -12,8 +12,6 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select, update
 
-from ansinh.accounts import service as accounts
-from ansinh.accounts.models import AccountKind
 from ansinh.accounts.principal import Principal
 from ansinh.accounts.roles import Role
 from ansinh.audit.models import AuditEvent
@@ -51,7 +49,7 @@ from tests.services.conftest import (
     principal,
     vn,
 )
-from tests.signin import BY_ADMIN, PASSWORD, staff
+from tests.signin import citizen_account, staff
 
 REGISTER_NAME = "Phạm Thị Thu Hường"
 """The name the population register holds once it differs from the SI record's (a diacritic)."""
@@ -98,13 +96,9 @@ def to_review(desk: Desk) -> int:
 
 def citizen(desk: Desk, citizen_id: str, username: str) -> Principal:
     """Another registered person with a citizen account."""
-    person = register_person(desk.uow, citizen_id=citizen_id, full_name="Trần Văn Bình",
-                             birth_date=dt.date(1990, 5, 1), sex="male", si_number="7912345678")
-    with desk.uow as uow:
-        person_id = uow.session.scalar(select(PersonRow.id).where(PersonRow.citizen_id == person.citizen_id))
-    accounts.create_account(uow=desk.uow, username=username, kind=AccountKind.CITIZEN, display_name=person.full_name,
-                            password=PASSWORD, person_id=person_id, **BY_ADMIN)
-    return principal(desk.engine, username)
+    register_person(desk.uow, citizen_id=citizen_id, full_name="Trần Văn Bình", birth_date=dt.date(1990, 5, 1),
+                    sex="male", si_number="7912345678")
+    return principal(desk.engine, citizen_account(desk.engine, citizen_id, username))
 
 
 # ----------------------------------------------------------------------------- the whole path

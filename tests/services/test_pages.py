@@ -12,18 +12,15 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-from ansinh.accounts import service as accounts
-from ansinh.accounts.models import AccountKind
 from ansinh.api.app import create_app
 from ansinh.core import clock
 from ansinh.db.uow import UnitOfWork
-from ansinh.registry.lookups import person_by_key
 from ansinh.services import dossiers
 from ansinh.services.dossier_schemas import Assignment, Decision, SupplementItem, SupplementRequest
 from ansinh.web.session import CSRF_COOKIE
 from tests.factories import register_person
 from tests.services.conftest import CITIZEN_ID, MINIMAL_PDF, SAIGON, Desk, principal
-from tests.signin import BY_ADMIN, PASSWORD, sign_in_pages
+from tests.signin import citizen_account, sign_in_pages
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
 OTHER_ID = "001090008765"
@@ -187,10 +184,7 @@ def test_another_citizen_cannot_open_the_dossier_or_its_files(citizen: TestClien
     dossier_id = filed(citizen)
     register_person(UnitOfWork(desk.engine), citizen_id=OTHER_ID, full_name="Nguyễn Văn Bình", si_number=None,
                     sex="male", birth_date=dt.date(1990, 5, 2))
-    with UnitOfWork(desk.engine) as uow:
-        person_id = person_by_key(uow.session, OTHER_ID).id
-    accounts.create_account(uow=UnitOfWork(desk.engine), username="binh", kind=AccountKind.CITIZEN,
-                            display_name="Nguyễn Văn Bình", password=PASSWORD, person_id=person_id, **BY_ADMIN)
+    citizen_account(desk.engine, OTHER_ID, "binh")
     document_id = re.search(r'/documents/(\d+)"', citizen.get(f"/dossiers/{dossier_id}").text)
     assert document_id
     citizen.cookies.clear()
