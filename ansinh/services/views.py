@@ -215,6 +215,12 @@ def _standing_for(uow: UnitOfWork, office_id: int, on: dt.date) -> set[int]:
 URGENCY = {calendar.DeadlineStatus.OVERDUE: 0, calendar.DeadlineStatus.DUE_SOON: 1, calendar.DeadlineStatus.ON_TIME: 2}
 
 
+def by_urgency(rows: list[QueueRow]) -> list[QueueRow]:
+    """Overdue first, then due soon, then on time, then those without a running clock; by due date within."""
+    return sorted(rows, key=lambda r: (URGENCY[r.deadline_status] if r.deadline_status else len(URGENCY),
+                                       r.due_on or dt.date.max, r.id))
+
+
 def office_queue(*, uow: UnitOfWork, principal: Principal, on: dt.date,
                  include_decided: bool = True) -> list[QueueRow]:
     """The dossiers an officer's office has to act on: those it holds (open, and decided but not
@@ -235,9 +241,7 @@ def office_queue(*, uow: UnitOfWork, principal: Principal, on: dt.date,
         offices = offices_by_id(session, {d.receiving_office_id for d in dossiers})
         names = _usernames(session, [i.assignee_id for i in held])
         rows = [_row(d, items.get(d.work_item_id or 0), offices, names, on) for d in dossiers]
-    far = dt.date.max
-    return sorted(rows, key=lambda r: (URGENCY.get(r.deadline_status, 3) if r.deadline_status else 3,
-                                       r.due_on or far, r.id))
+    return by_urgency(rows)
 
 
 def own_dossiers(*, uow: UnitOfWork, principal: Principal, on: dt.date, limit: int = 100) -> list[DossierSummary]:
@@ -273,5 +277,4 @@ def due_dossiers(*, uow: UnitOfWork, on: dt.date, office_id: int | None = None,
         offices = offices_by_id(session, {d.receiving_office_id for d in dossiers})
         names = _usernames(session, [i.assignee_id for i in items.values()])
         rows = [_row(d, items.get(d.work_item_id or 0), offices, names, on) for d in dossiers]
-    return sorted(rows, key=lambda r: (URGENCY.get(r.deadline_status, 3) if r.deadline_status else 3,
-                                       r.due_on or dt.date.max, r.id))
+    return by_urgency(rows)
