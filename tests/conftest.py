@@ -28,6 +28,18 @@ BACKENDS = ["sqlite", "postgresql"]
 # Tables that tests may fill; emptied between tests in child-first order. The
 # administrative map is loaded once per session and kept.
 MUTABLE_TABLES = (
+    "interest_charge",
+    "interest_run",
+    "reminder",
+    "inspection_finding",
+    "inspection_case",
+    "allocation",
+    "bank_transaction",
+    "bank_statement",
+    "payment_order",
+    "assessment_adjustment",
+    "declaration_line",
+    "declaration",
     "assessment",
     "assessment_partition",
     "assessment_run",
@@ -46,6 +58,7 @@ MUTABLE_TABLES = (
     "account",
     "duplicate_flag",
     "death_notice",
+    "participation_suspension",
     "participation",
     "person",
     "household",

@@ -139,16 +139,22 @@ def _complete(uow: UnitOfWork, run_id: int, *, actor: Actor, at: dt.datetime) ->
 
 # ----------------------------------------------------------------------------- one partition
 
-def _charged(session: Session, *, month: dt.date, partition: int, partitions: int,
-             params: ParameterSet) -> pl.DataFrame:
-    """The partition's participations, read into a frame and charged by the batch rules."""
-    frame = compulsory_in_force(session, month=month, partition=partition, partitions=partitions).with_columns(
+def charge(in_force: pl.DataFrame, *, month: dt.date, params: ParameterSet) -> pl.DataFrame:
+    """Participations in force (a :func:`compulsory_in_force` frame) charged for ``month`` by the batch rules."""
+    frame = in_force.with_columns(
         month=pl.lit(month, dtype=pl.Date),
         sector=pl.when(pl.col("ownership_sector") == OwnershipSector.STATE.value)
         .then(pl.lit(Sector.STATE.value)).otherwise(pl.lit(Sector.ENTERPRISE.value)),
         reduced_work_injury=pl.lit(value=False),
     )
     return compute_batch(frame, params)
+
+
+def _charged(session: Session, *, month: dt.date, partition: int, partitions: int,
+             params: ParameterSet) -> pl.DataFrame:
+    """The partition's participations, read into a frame and charged by the batch rules."""
+    return charge(compulsory_in_force(session, month=month, partition=partition, partitions=partitions),
+                  month=month, params=params)
 
 
 def _entries(charged: pl.DataFrame, *, month: dt.date, run_id: int) -> list[EntryIn]:

@@ -91,3 +91,52 @@ class Assessment(Base):
     employee_total: Mapped[int] = mapped_column(Money)
     state_total: Mapped[int] = mapped_column(Money)
     total: Mapped[int] = mapped_column(Money)
+
+
+class AssessmentAdjustment(Base):
+    """A correction to what was charged for a month already assessed, in signed amounts.
+
+    A back-dated declaration (a worker who joined months ago, a salary raised from an earlier
+    month, a leaver declared late) or an inspection's finding changes what a past month
+    should have cost. The month's ``assessment`` rows are never edited: re-assessment writes
+    here the difference, per participation, between what the registry now says was in force
+    and what was charged so far (rows and earlier adjustments). What an employer owes for a
+    month is the sum of both tables. ``UNIQUE(reassessment_key, participation_id)`` makes a
+    repeated re-assessment write nothing twice.
+    """
+
+    __tablename__ = "assessment_adjustment"
+    __table_args__ = (
+        UniqueConstraint("reassessment_key", "participation_id"),
+        Index("ix_assessment_adjustment_employer_month", "employer_id", "month"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    reassessment_key: Mapped[str] = mapped_column(String(80), index=True)
+    """``reassess:YYYY-MM:<unit code>:<cause>``, also the ledger entry's key."""
+    cause: Mapped[str] = mapped_column(String(200))
+    """Why: ``declaration:<id>`` or ``inspection:<id>``."""
+    month: Mapped[dt.date] = mapped_column(Date)
+    participation_id: Mapped[int] = mapped_column(ForeignKey("participation.id"))
+    person_id: Mapped[int] = mapped_column(Integer, index=True)
+    employer_id: Mapped[int] = mapped_column(Integer)
+    salary: Mapped[int] = mapped_column(Money)
+    """Every amount column from here on, salary and bases included, is a signed difference:
+    the sum of a participation-month's rows in both tables is what is now in force."""
+    si_base: Mapped[int] = mapped_column(Money)
+    hi_base: Mapped[int] = mapped_column(Money)
+    ui_base: Mapped[int] = mapped_column(Money)
+    employer_retirement_survivor: Mapped[int] = mapped_column(Money)
+    employer_sickness_maternity: Mapped[int] = mapped_column(Money)
+    employer_work_injury: Mapped[int] = mapped_column(Money)
+    employer_unemployment: Mapped[int] = mapped_column(Money)
+    employer_health: Mapped[int] = mapped_column(Money)
+    employee_retirement_survivor: Mapped[int] = mapped_column(Money)
+    employee_unemployment: Mapped[int] = mapped_column(Money)
+    employee_health: Mapped[int] = mapped_column(Money)
+    state_unemployment: Mapped[int] = mapped_column(Money)
+    employer_total: Mapped[int] = mapped_column(Money)
+    employee_total: Mapped[int] = mapped_column(Money)
+    state_total: Mapped[int] = mapped_column(Money)
+    total: Mapped[int] = mapped_column(Money)
+    written_on: Mapped[dt.date] = mapped_column(Date)

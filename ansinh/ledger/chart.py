@@ -38,6 +38,15 @@ class Fund(StrEnum):
     """Quỹ bảo hiểm thất nghiệp."""
     HEALTH = "health"
     """Quỹ bảo hiểm y tế."""
+    COLLECTION = "collection"
+    """Tài khoản chuyên thu: money received from payers and not yet allocated to a fund.
+
+    Not a fund of the law but the collection account in front of them; its books balance on
+    their own like a fund's, and allocation moves money out of it into the funds."""
+
+
+INSURANCE_FUNDS = tuple(f for f in Fund if f is not Fund.COLLECTION)
+"""The funds of the law (what ``all`` means in the chart)."""
 
 
 class AccountKind(StrEnum):
@@ -66,10 +75,10 @@ class Account(BaseModel):
     @field_validator("funds", mode="before")
     @classmethod
     def _expand_all(cls, value: Any) -> Any:
-        if value == [ALL_FUNDS]:
-            return tuple(Fund)
         if isinstance(value, list) and not value:
             raise ValueError("an account is used with at least one fund")
+        if isinstance(value, list) and ALL_FUNDS in value:
+            return (*INSURANCE_FUNDS, *(v for v in value if v != ALL_FUNDS))
         return value
 
     def allows(self, fund: Fund) -> bool:

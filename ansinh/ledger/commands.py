@@ -13,7 +13,7 @@ from rich.table import Table
 
 from ansinh.cli_support import as_of_or_today, console, handles_errors, open_uow, parse_date
 from ansinh.ledger import service
-from ansinh.ledger.chart import Fund, default_chart
+from ansinh.ledger.chart import INSURANCE_FUNDS, Fund, default_chart
 from ansinh.ledger.schemas import TrialBalance
 
 ledger_app = typer.Typer(help="The funds' double-entry books: chart of accounts and trial balance.",
@@ -71,7 +71,7 @@ def accounts_command() -> None:
     for column in ("code", "name (vi)", "name (en)", "kind", "funds", "verified"):
         table.add_column(column)
     for account in chart.values():
-        funds = "all" if len(account.funds) == len(Fund) else ", ".join(f.value for f in account.funds)
+        funds = "all" if account.funds == INSURANCE_FUNDS else ", ".join(f.value for f in account.funds)
         table.add_row(account.code, account.name_vi, account.name_en, account.kind.value, funds,
                       "no" if account.unverified else "yes")
     console.print(table)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
-from ansinh.registry.models import Employer, Participation, Scheme
+from ansinh.registry.models import Employer, Participation, ParticipationSuspension, Scheme
 
 IN_FORCE_SCHEMA = {"participation_id": pl.Int64, "person_id": pl.Int64, "employer_id": pl.Int64,
                    "unit_code": pl.Utf8, "salary": pl.Int64, "region": pl.Int8, "ownership_sector": pl.Utf8}
@@ -21,15 +21,27 @@ IN_FORCE_SCHEMA = {"participation_id": pl.Int64, "person_id": pl.Int64, "employe
 the region the employer's minimum-wage region."""
 
 
-def compulsory_in_force(session: Session, *, month: dt.date, partition: int, partitions: int) -> pl.DataFrame:
-    """Compulsory participations with an employer in force in ``month`` (its first day), of the
-    employers with ``employer_id % partitions == partition``, by participation id."""
+def _suspended(month: dt.date) -> ColumnElement[bool]:
+    """The participation has a suspension (months without contributions) covering ``month``."""
+    return exists().where(
+        ParticipationSuspension.participation_id == Participation.id,
+        ParticipationSuspension.start_month <= month,
+        or_(ParticipationSuspension.end_month.is_(None), ParticipationSuspension.end_month >= month))
+
+
+def compulsory_in_force(session: Session, *, month: dt.date, partition: int = 0, partitions: int = 1,
+                        employer_id: int | None = None) -> pl.DataFrame:
+    """Compulsory participations with an employer in force in ``month`` (its first day) and not
+    suspended in it, of the employers with ``employer_id % partitions == partition`` (or of the
+    one ``employer_id``), by participation id."""
+    which = (Participation.employer_id == employer_id if employer_id is not None
+             else Participation.employer_id % partitions == partition)
     query = (select(Participation.id, Participation.person_id, Participation.employer_id, Employer.unit_code,
                     Participation.monthly_salary, Employer.wage_region, Employer.ownership_sector)
              .join(Employer, Employer.id == Participation.employer_id)
-             .where(Participation.scheme == Scheme.COMPULSORY.value,
-                    Participation.start_month <= month,
-                    or_(Participation.end_month.is_(None), Participation.end_month >= month),
-                    Participation.employer_id % partitions == partition)
+             .where(and_(Participation.scheme == Scheme.COMPULSORY.value,
+                         Participation.start_month <= month,
+                         or_(Participation.end_month.is_(None), Participation.end_month >= month),
+                         which, ~_suspended(month)))
              .order_by(Participation.id))
     return pl.DataFrame(session.execute(query).all(), schema=IN_FORCE_SCHEMA, orient="row")

@@ -133,6 +133,40 @@ class Participation(Base):
     """Declared monthly salary (the contribution base), integer đồng."""
 
 
+class SuspensionReason(StrEnum):
+    """Why an employer contributes nothing for a worker for some months."""
+
+    MATERNITY = "maternity"
+    """Maternity leave of 14 working days or more in the month: the months count, nothing is paid."""
+    UNPAID_LEAVE = "unpaid_leave"
+    """Unpaid leave of 14 working days or more in the month."""
+    SICK_LEAVE = "sick_leave"
+    """Sick leave of 14 working days or more in the month."""
+    SUSPENDED_CONTRACT = "suspended_contract"
+    """The labour contract is suspended (Labour Code art. 30)."""
+
+
+class ParticipationSuspension(Base):
+    """Months of a participation for which no contribution is assessed, and why.
+
+    Declared by the employer (a ``suspend`` line); the monthly assessment leaves these months
+    out. Maternity months still count towards the person's record (the SI book shows them).
+    """
+
+    __tablename__ = "participation_suspension"
+    __table_args__ = (
+        CheckConstraint("end_month IS NULL OR end_month >= start_month", name="suspension_order"),
+        Index("ix_participation_suspension_participation", "participation_id", "start_month"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participation_id: Mapped[int] = mapped_column(ForeignKey("participation.id"))
+    start_month: Mapped[dt.date] = mapped_column(Date)
+    end_month: Mapped[dt.date | None] = mapped_column(Date)
+    """Open (null) until the return to work is declared."""
+    reason: Mapped[SuspensionReason] = mapped_column(String(20))
+
+
 class DuplicateFlag(Base):
     """Two records that look like one person, waiting for an officer's decision."""
 

@@ -1,0 +1,21 @@
+"""arrears and compliance: schema changes of this part of the collection cycle beyond 0007
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-11-24
+"""
+
+from __future__ import annotations
+
+revision = '0010'
+down_revision = '0009'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
