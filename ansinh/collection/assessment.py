@@ -20,8 +20,10 @@ How it never charges twice:
 - ``UNIQUE(month, participation_id)`` makes the database refuse a second charge.
 
 The ledger: for each employer and fund, debit 135 (contributions receivable) and credit 573
-(contributions revenue) with the fund's total of every payer's share, under the key
-``assess:YYYY-MM:<unit code>`` (the convention of docs/ledger.md), dated the month's last day.
+(contributions revenue) with the fund's total of the employer's and employee's shares, and
+apart, on lines without an employer, the State budget's share (its unemployment support,
+which the employer does not pay), under the key ``assess:YYYY-MM:<unit code>`` (the
+convention of docs/ledger.md), dated the month's last day.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from ansinh.audit.service import record_event
-from ansinh.collection.models import Assessment, AssessmentPartition, AssessmentRun, RunStatus
+from ansinh.collection.models import Assessment, AssessmentAdjustment, AssessmentPartition, AssessmentRun, RunStatus
 from ansinh.collection.schemas import EmployerDues, PartitionResult, RunSummary
 from ansinh.core.actor import Actor
 from ansinh.core.errors import Conflict, InvalidInput
@@ -64,6 +66,13 @@ REVENUE_ACCOUNT = "573"
 SHARE_COLUMNS = tuple(share_column(s.payer, s.fund) for s in COMPULSORY_SHARES)
 FUNDS = tuple(dict.fromkeys(s.fund for s in COMPULSORY_SHARES))
 FUND_COLUMNS = {fund: [share_column(s.payer, s.fund) for s in COMPULSORY_SHARES if s.fund == fund] for fund in FUNDS}
+STATE_PAYER = "state"
+EMPLOYER_FUND_COLUMNS = {fund: [share_column(s.payer, s.fund) for s in COMPULSORY_SHARES
+                                if s.fund == fund and s.payer != STATE_PAYER] for fund in FUNDS}
+"""What the employer pays into each fund: its own share and the employee's it withholds."""
+STATE_FUND_COLUMNS = {fund: [share_column(s.payer, s.fund) for s in COMPULSORY_SHARES
+                             if s.fund == fund and s.payer == STATE_PAYER] for fund in FUNDS}
+"""What the State budget pays into each fund for the employer's workers (the UI support)."""
 PAYER_COLUMNS = tuple(f"{payer}_total" for payer in PAYERS)
 ROW_COLUMNS = ("run_id", "month", "participation_id", "person_id", "employer_id", "salary", "si_base", "hi_base",
                "ui_base", *SHARE_COLUMNS, *PAYER_COLUMNS, "total")
@@ -157,22 +166,41 @@ def _charged(session: Session, *, month: dt.date, partition: int, partitions: in
                   month=month, params=params)
 
 
+def fund_lines(amounts: dict[str, int], *, employer_id: int | None, period: str) -> list[LineIn]:
+    """Receivable and revenue lines for each fund's signed change (a decrease swaps the sides).
+
+    Lines with ``employer_id`` are what the employer owes; lines without are owed by the
+    State budget (its support to the unemployment fund), which employers do not pay.
+    """
+    lines = []
+    for fund, amount in amounts.items():
+        if amount:
+            debit, credit = (RECEIVABLE_ACCOUNT, REVENUE_ACCOUNT) if amount > 0 else (REVENUE_ACCOUNT,
+                                                                                    RECEIVABLE_ACCOUNT)
+            common = {"fund": Fund(fund), "employer_id": employer_id, "period": period}
+            lines += [LineIn(account_code=debit, debit=abs(amount), **common),
+                      LineIn(account_code=credit, credit=abs(amount), **common)]
+    return lines
+
+
+def _fund_sums(columns: dict[str, list[str]]) -> list[pl.Expr]:
+    return [(pl.sum_horizontal(names).sum() if names else pl.lit(0)).alias(fund) for fund, names in columns.items()]
+
+
 def _entries(charged: pl.DataFrame, *, month: dt.date, run_id: int) -> list[EntryIn]:
-    """One balanced entry per employer: each fund's total on receivable and revenue."""
+    """One balanced entry per employer: each fund's total on receivable and revenue, the State's apart."""
     by_employer = (charged.group_by("employer_id", "unit_code")
-                   .agg(*(pl.sum_horizontal(columns).sum().alias(fund) for fund, columns in FUND_COLUMNS.items()))
+                   .agg(*_fund_sums(EMPLOYER_FUND_COLUMNS),
+                        *(e.name.suffix("@state") for e in _fund_sums(STATE_FUND_COLUMNS)))
                    .sort("employer_id"))
     period = format_month(month)
     last_day = add_months(month, 1) - dt.timedelta(days=1)
     entries = []
     for employer in by_employer.to_dicts():  # one per employer, not per person
-        lines = []
-        for fund in FUNDS:
-            amount = int(employer[fund])
-            if amount:
-                common = {"fund": Fund(fund), "employer_id": employer["employer_id"], "period": period}
-                lines += [LineIn(account_code=RECEIVABLE_ACCOUNT, debit=amount, **common),
-                          LineIn(account_code=REVENUE_ACCOUNT, credit=amount, **common)]
+        lines = (fund_lines({fund: int(employer[fund]) for fund in FUNDS}, employer_id=employer["employer_id"],
+                            period=period)
+                 + fund_lines({fund: int(employer[f"{fund}@state"]) for fund in FUNDS}, employer_id=None,
+                              period=period))
         if lines:
             entries.append(EntryIn(key=f"assess:{period}:{employer['unit_code']}", entry_date=last_day,
                                    description=f"Contributions assessed for {period}", lines=lines,
@@ -233,10 +261,11 @@ def assess_month(*, uow: UnitOfWork, month: dt.date, actor: Actor, at: dt.dateti
     return _summary(uow, run.id, written=written, already_completed=False)
 
 
-def _sums(session: Session, *conditions: ColumnElement[bool]) -> tuple[int, dict[str, int]]:
-    """Rows and the sum of every amount column under ``conditions``."""
+def _sums(session: Session, *conditions: ColumnElement[bool],
+          table: type[Assessment] | type[AssessmentAdjustment] = Assessment) -> tuple[int, dict[str, int]]:
+    """Rows and the sum of every amount column of ``table`` under ``conditions``."""
     columns = (*SHARE_COLUMNS, *PAYER_COLUMNS, "total")
-    query = select(func.count(), *(func.coalesce(func.sum(getattr(Assessment, c)), 0) for c in columns))
+    query = select(func.count(), *(func.coalesce(func.sum(getattr(table, c)), 0) for c in columns))
     count, *sums = session.execute(query.where(*conditions)).one()
     return int(count), {c: int(v) for c, v in zip(columns, sums, strict=True)}
 
@@ -257,12 +286,16 @@ def _summary(uow: UnitOfWork, run_id: int, *, written: list[PartitionResult], al
 
 
 def employer_dues(*, uow: UnitOfWork, month: dt.date, employer_unit_code: str) -> EmployerDues:
-    """What the employer ``employer_unit_code`` owes for ``month``, summed in SQL over its assessment rows."""
+    """What the employer ``employer_unit_code`` owes for ``month``, summed in SQL over its assessment rows
+    and re-assessments (``people`` counts the run's rows)."""
     _check(month, None)
     with uow:
         session = uow.session
         employer_id = employer_by_key(session, employer_unit_code, field="employer_unit_code").id
         people, sums = _sums(session, Assessment.employer_id == employer_id, Assessment.month == month)
+        _, corrections = _sums(session, AssessmentAdjustment.employer_id == employer_id,
+                               AssessmentAdjustment.month == month, table=AssessmentAdjustment)
+        sums = {column: amount + corrections[column] for column, amount in sums.items()}
     return EmployerDues(unit_code=employer_unit_code, month=month, people=people,
                         shares={c: sums[c] for c in SHARE_COLUMNS}, funds=_funds(sums),
                         payers={payer: sums[f"{payer}_total"] for payer in PAYERS}, total=sums["total"])

@@ -1,11 +1,13 @@
 """What employers owe, per month and fund, and what they have paid: the frames every later step reads.
 
 Dues are the sum of the month's ``assessment`` rows and of its ``assessment_adjustment``
-rows (re-assessments), per fund. Payments reach dues only through ``allocation`` rows.
-Interest is charged in ``interest_charge`` rows and settled by allocations of kind
-``interest``. Everything here is one grouped SQL query per table, read into a Polars frame:
-payment orders, allocation, interest, ageing, the risk score and the SI book all start from
-these frames, and none of them loops over rows in Python.
+rows (re-assessments), per fund, of the shares the employer pays (its own and the
+employee's); the State budget's share is owed by the State, not by the employer. Payments
+reach dues only through ``allocation`` rows. Interest is charged in ``interest_charge``
+rows and settled by allocations of kind ``interest``. Everything here is one grouped SQL
+query per table, read into a Polars frame: payment orders, allocation, interest, ageing,
+the risk score and the SI book all start from these frames, and none of them loops over
+rows in Python.
 
 The deadline of a month's dues is the last day of the month ``si.late_payment.deadline_months_after``
 months later (Law 41/2024 art. 34(4)(a): the last day of the following month); interest
@@ -31,7 +33,10 @@ from ansinh.rules.contribution_law import COMPULSORY_SHARES
 
 FUND_SHARES: dict[str, list[str]] = {}
 for _share in COMPULSORY_SHARES:
-    FUND_SHARES.setdefault(_share.fund, []).append(share_column(_share.payer, _share.fund))
+    if _share.payer != "state":
+        FUND_SHARES.setdefault(_share.fund, []).append(share_column(_share.payer, _share.fund))
+"""The share columns the employer pays into each fund: its own and the employee's it withholds.
+The State budget's share (the unemployment support) is not the employer's to pay."""
 FUNDS: tuple[str, ...] = tuple(FUND_SHARES)
 """The funds contributions go to, in the order of the contribution rules."""
 

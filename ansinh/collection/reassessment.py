@@ -25,13 +25,14 @@ from sqlalchemy import select, union_all
 from sqlalchemy.orm import Session
 
 from ansinh.collection.assessment import (
+    EMPLOYER_FUND_COLUMNS,
     FUND_COLUMNS,
     FUNDS,
     PAYER_COLUMNS,
-    RECEIVABLE_ACCOUNT,
-    REVENUE_ACCOUNT,
     SHARE_COLUMNS,
+    STATE_FUND_COLUMNS,
     charge,
+    fund_lines,
 )
 from ansinh.collection.models import Assessment, AssessmentAdjustment, AssessmentPartition, AssessmentRun
 from ansinh.core.actor import Actor
@@ -40,8 +41,7 @@ from ansinh.db import bulk
 from ansinh.db.uow import UnitOfWork
 from ansinh.law import default_parameters
 from ansinh.law.params import ParameterSet
-from ansinh.ledger.chart import Fund
-from ansinh.ledger.schemas import EntryIn, LineIn
+from ansinh.ledger.schemas import EntryIn
 from ansinh.ledger.service import post_entries
 from ansinh.registry.extracts import compulsory_in_force
 from ansinh.registry.lookups import employer_by_id
@@ -106,15 +106,13 @@ def _differences(should: pl.DataFrame, charged: pl.DataFrame) -> pl.DataFrame:
 def _entry(diff: pl.DataFrame, *, key: str, month: dt.date, on: dt.date, employer_id: int) -> EntryIn | None:
     """The month's ledger entry: each fund's change on receivable and revenue (sides swapped for a decrease)."""
     period = format_month(month)
-    lines: list[LineIn] = []
-    for fund in FUNDS:
-        amount = int(diff.select(pl.sum_horizontal(FUND_COLUMNS[fund]).sum()).item()) if diff.height else 0
-        if amount == 0:
-            continue
-        debit, credit = (RECEIVABLE_ACCOUNT, REVENUE_ACCOUNT) if amount > 0 else (REVENUE_ACCOUNT, RECEIVABLE_ACCOUNT)
-        common = {"fund": Fund(fund), "employer_id": employer_id, "period": period}
-        lines += [LineIn(account_code=debit, debit=abs(amount), **common),
-                  LineIn(account_code=credit, credit=abs(amount), **common)]
+
+    def sums(columns: dict[str, list[str]]) -> dict[str, int]:
+        return {fund: int(diff.select(pl.sum_horizontal(names).sum()).item()) if names and diff.height else 0
+                for fund, names in columns.items()}
+
+    lines = (fund_lines(sums(EMPLOYER_FUND_COLUMNS), employer_id=employer_id, period=period)
+             + fund_lines(sums(STATE_FUND_COLUMNS), employer_id=None, period=period))
     if not lines:
         return None
     return EntryIn(key=key, entry_date=on, description=f"Contributions re-assessed for {period}", lines=lines,

@@ -51,7 +51,10 @@ def test_a_worker_declared_late_is_charged_for_the_assessed_month_only(db: Engin
     assert done[0].rows == 1 and done[0].total == before  # the same salary costs the same
     with uow:
         owed = dues(uow.session, employer_ids=[employer_id])
-    assert owed.filter(month=MARCH).get_column("due").sum() == 2 * before
+    march = employer_dues(uow=uow, month=MARCH, employer_unit_code=unit)
+    employer_pays = march.payers["employer"] + march.payers["employee"]
+    assert owed.filter(month=MARCH).get_column("due").sum() == employer_pays  # the State's share is not theirs
+    assert march.total == 2 * before
     balance = trial_balance(uow=uow, start=MARCH, end=ON)
     assert balance.balanced
 
