@@ -47,8 +47,8 @@ from ansinh.db.uow import UnitOfWork
 from ansinh.law import default_parameters
 from ansinh.law.params import ParameterSet
 from ansinh.ledger.chart import Fund
-from ansinh.ledger.schemas import EntryIn, LineIn
-from ansinh.ledger.service import post_entries
+from ansinh.ledger.frames import post_frames
+from ansinh.ledger.schemas import LineIn
 from ansinh.registry.extracts import compulsory_in_force
 from ansinh.registry.lookups import employer_by_key
 from ansinh.registry.models import OwnershipSector
@@ -183,29 +183,32 @@ def fund_lines(amounts: dict[str, int], *, employer_id: int | None, period: str)
     return lines
 
 
-def _fund_sums(columns: dict[str, list[str]]) -> list[pl.Expr]:
-    return [(pl.sum_horizontal(names).sum() if names else pl.lit(0)).alias(fund) for fund, names in columns.items()]
-
-
-def _entries(charged: pl.DataFrame, *, month: dt.date, run_id: int) -> list[EntryIn]:
-    """One balanced entry per employer: each fund's total on receivable and revenue, the State's apart."""
-    by_employer = (charged.group_by("employer_id", "unit_code")
-                   .agg(*_fund_sums(EMPLOYER_FUND_COLUMNS),
-                        *(e.name.suffix("@state") for e in _fund_sums(STATE_FUND_COLUMNS)))
-                   .sort("employer_id"))
+def _entry_frames(charged: pl.DataFrame, *, month: dt.date, run_id: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One balanced entry per employer, as frames: each fund's total on receivable and revenue,
+    the State budget's share on lines without an employer."""
     period = format_month(month)
-    last_day = add_months(month, 1) - dt.timedelta(days=1)
-    entries = []
-    for employer in by_employer.to_dicts():  # one per employer, not per person
-        lines = (fund_lines({fund: int(employer[fund]) for fund in FUNDS}, employer_id=employer["employer_id"],
-                            period=period)
-                 + fund_lines({fund: int(employer[f"{fund}@state"]) for fund in FUNDS}, employer_id=None,
-                              period=period))
-        if lines:
-            entries.append(EntryIn(key=f"assess:{period}:{employer['unit_code']}", entry_date=last_day,
-                                   description=f"Contributions assessed for {period}", lines=lines,
-                                   source_type="assessment", source_id=str(run_id)))
-    return entries
+    sums = [pl.sum_horizontal(names).sum().alias(f"{payer}|{fund}")
+            for payer, columns in (("employer", EMPLOYER_FUND_COLUMNS), ("state", STATE_FUND_COLUMNS))
+            for fund, names in columns.items() if names]
+    amounts = (charged.group_by("employer_id", "unit_code").agg(*sums)
+               .unpivot(index=["employer_id", "unit_code"], variable_name="part", value_name="amount")
+               .filter(pl.col("amount") != 0)
+               .with_columns(pl.col("part").str.split_exact("|", 1).struct.rename_fields(["payer", "fund"]))
+               .unnest("part")
+               .with_columns(key=pl.format("assess:{}:{}", pl.lit(period), pl.col("unit_code"))))
+    common = [pl.col("key"), pl.col("fund"),
+              pl.when(pl.col("payer") == "employer").then(pl.col("employer_id")).alias("employer_id"),
+              pl.lit(None, dtype=pl.Int64).alias("person_id"), pl.lit(period).alias("period")]
+    debits = amounts.select(*common, pl.lit(RECEIVABLE_ACCOUNT).alias("account_code"),
+                            pl.col("amount").alias("debit"), pl.lit(0, dtype=pl.Int64).alias("credit"))
+    credits = amounts.select(*common, pl.lit(REVENUE_ACCOUNT).alias("account_code"),
+                             pl.lit(0, dtype=pl.Int64).alias("debit"), pl.col("amount").alias("credit"))
+    lines = pl.concat([debits, credits], how="diagonal").sort("key", "fund", "account_code")
+    entries = (amounts.select("key").unique().sort("key")
+               .with_columns(entry_date=pl.lit(add_months(month, 1) - dt.timedelta(days=1), dtype=pl.Date),
+                             description=pl.lit(f"Contributions assessed for {period}"),
+                             source_type=pl.lit("assessment"), source_id=pl.lit(str(run_id))))
+    return entries, lines
 
 
 def _write_partition(uow: UnitOfWork, *, run_id: int, month: dt.date, partition: int, partitions: int,
@@ -219,14 +222,14 @@ def _write_partition(uow: UnitOfWork, *, run_id: int, month: dt.date, partition:
         charged = _charged(session, month=month, partition=partition, partitions=partitions, params=params)
         rows = charged.with_columns(run_id=pl.lit(run_id, dtype=pl.Int64)).select(ROW_COLUMNS)
         bulk.write_frame(session.connection(), Assessment.__tablename__, rows)
-        entries = _entries(charged, month=month, run_id=run_id)
-        if entries:
-            post_entries(uow=uow, entries=entries, actor=actor, at=at)
+        entries, lines = _entry_frames(charged, month=month, run_id=run_id)
+        if entries.height:
+            post_frames(uow=uow, entries=entries, lines=lines, actor=actor, at=at)
         total = int(charged.get_column("total").sum()) if charged.height else 0
         session.add(AssessmentPartition(run_id=run_id, partition=partition, rows=charged.height, total=total,
                                         done_at=at))
         uow.commit()
-        return PartitionResult(partition=partition, rows=charged.height, total=total, entries=len(entries))
+        return PartitionResult(partition=partition, rows=charged.height, total=total, entries=entries.height)
 
 
 # ----------------------------------------------------------------------------- the verbs
