@@ -160,11 +160,11 @@ def timed_phases() -> Iterator[dict[str, float]]:
         return wrapper
 
     originals = {name: getattr(assessment, name) for name in
-                 ("compulsory_in_force", "compute_batch", "_entries", "post_entries", "bulk")}
+                 ("compulsory_in_force", "compute_batch", "_entry_frames", "post_frames", "bulk")}
     assessment.compulsory_in_force = timed("read", originals["compulsory_in_force"])
     assessment.compute_batch = timed("compute", originals["compute_batch"])
-    assessment._entries = timed("build_entries", originals["_entries"])
-    assessment.post_entries = timed("post_ledger", originals["post_entries"])
+    assessment._entry_frames = timed("build_entries", originals["_entry_frames"])
+    assessment.post_frames = timed("post_ledger", originals["post_frames"])
     assessment.bulk = types.SimpleNamespace(write_frame=timed("write_rows", bulk.write_frame))  # type: ignore[assignment]
     try:
         yield spent

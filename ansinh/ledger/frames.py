@@ -20,7 +20,9 @@ import datetime as dt
 from typing import Any
 
 import polars as pl
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import text
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.orm import Session
 
 from ansinh.audit.service import record_event
 from ansinh.core.actor import Actor
@@ -98,6 +100,37 @@ def _check_replays(uow: UnitOfWork, entries: pl.DataFrame, lines: pl.DataFrame, 
             raise _key_reused(entry["key"])
 
 
+_STAGING = "ledger_entry_staging"
+_ENTRY_COLUMNS = (*ENTRY_SCHEMA, "posted_at", "actor")
+NEW_SCHEMA = {"entry_id": pl.Int64, "key": pl.Utf8}
+
+
+def _insert_entries(session: Session, entries: pl.DataFrame, *, actor: Actor, at: dt.datetime) -> pl.DataFrame:
+    """Insert the entries whose key is new; their ids and keys.
+
+    On PostgreSQL the entries are copied into a temporary table dropped at commit, then
+    moved with one ``INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING``: a run's hundred
+    thousand entries in two statements. Elsewhere, one multi-row upsert.
+    """
+    rows = entries.with_columns(posted_at=pl.lit(at.astimezone(dt.UTC), dtype=pl.Datetime("us", "UTC")),
+                                actor=pl.lit(actor.username))
+    if session.get_bind().dialect.name == "postgresql":
+        columns = ", ".join(_ENTRY_COLUMNS)
+        session.execute(text(f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGING} "
+                             "(LIKE ledger_entry INCLUDING DEFAULTS) ON COMMIT DROP"))
+        bulk.write_frame(session.connection(), _STAGING, rows.select(_ENTRY_COLUMNS))
+        returned = session.execute(text(
+            f"INSERT INTO ledger_entry ({columns}) SELECT {columns} FROM {_STAGING} "  # noqa: S608 - fixed names
+            "ON CONFLICT (key) DO NOTHING RETURNING id, key")).all()
+        session.execute(text(f"DELETE FROM {_STAGING}"))  # noqa: S608 - a fixed name
+    else:
+        statement = sqlite.insert(LedgerEntry).on_conflict_do_nothing(index_elements=["key"]).returning(
+            LedgerEntry.id, LedgerEntry.key)
+        returned = session.execute(statement, rows.with_columns(reverses_id=pl.lit(None, dtype=pl.Int64))
+                                   .to_dicts()).all()
+    return pl.DataFrame(returned, schema=NEW_SCHEMA, orient="row")
+
+
 def post_frames(*, uow: UnitOfWork, entries: pl.DataFrame, lines: pl.DataFrame, actor: Actor,
                 at: dt.datetime) -> int:
     """Write the entries and their lines in one transaction; how many entries were new.
@@ -112,14 +145,7 @@ def post_frames(*, uow: UnitOfWork, entries: pl.DataFrame, lines: pl.DataFrame, 
     check_frames(entries, lines)
     with uow:
         session = uow.session
-        dialect = session.get_bind().dialect.name
-        upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = upsert(LedgerEntry).on_conflict_do_nothing(index_elements=["key"]).returning(
-            LedgerEntry.id, LedgerEntry.key)
-        rows = entries.with_columns(posted_at=pl.lit(at), actor=pl.lit(actor.username),
-                                    reverses_id=pl.lit(None, dtype=pl.Int64)).to_dicts()
-        new = pl.DataFrame(session.execute(statement, rows).all(), schema={"entry_id": pl.Int64, "key": pl.Utf8},
-                           orient="row")
+        new = _insert_entries(session, entries, actor=actor, at=at)
         replays = entries.join(new, on="key", how="anti").get_column("key").to_list()
         _check_replays(uow, entries, lines, replays)
         if new.height:
