@@ -37,7 +37,7 @@ class AgeingRow(BaseModel):
     oldest_unpaid_month: dt.date | None
     max_days_overdue: int
     last_reminder: dt.date | None
-    """The last written reminder sent on or before the day (after as_of it does not count)."""
+    """The last written reminder sent before ``as_of`` (one sent on the day counts from the next)."""
     status: str
     """``current``, ``late`` (chậm đóng) or ``evasion`` (trốn đóng)."""
     reason: str
