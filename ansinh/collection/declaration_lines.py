@@ -26,6 +26,7 @@ registry's own verbs do.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -56,6 +57,7 @@ from ansinh.registry.schemas import MAX_SALARY, ParticipationCreate
 DEFAULT_HI_GROUP = "DN"
 """Workers of an enterprise (Decision 1351/QD-BHXH): the group a join line gets when it names none."""
 T = TypeVar("T")
+_SALARY = re.compile(r"^(?P<sign>-?)(?P<digits>\d{1,3}(?:([.,])\d{3}(?:\3\d{3})*)?|\d+)$", re.ASCII)
 KINDS = tuple(kind.value for kind in ChangeKind)
 REASONS = tuple(reason.value for reason in SuspensionReason)
 
@@ -95,6 +97,20 @@ def _month(text: str | None, field: str) -> dt.date | None:
     return None if text is None or not text.strip() else parse_month(text, field=field)
 
 
+def read_salary(value: int | str | None) -> int | None:
+    """Whole đồng from a number or from text with thousands separators (``10.000.000``, ``10,000,000``)."""
+    if value is None or isinstance(value, int):
+        return value
+    text = value.strip().replace(" ", "").replace("\u00a0", "")
+    if not text:
+        return None
+    match = _SALARY.match(text)
+    if match is None:
+        raise InvalidInput(f"{value!r} is not an amount of whole đồng", code="salary.format", field="salary",
+                           rule="a salary is whole đồng: digits, with . or , between thousands")
+    return int(match.group("sign") + re.sub(r"[.,]", "", match.group("digits")))
+
+
 def parse_line(line: DeclarationLineIn) -> ParsedLine:
     """Read a line's kind, months, salary and reason, or raise the rule it breaks."""
     kind_text = line.kind.strip().lower()
@@ -113,18 +129,19 @@ def parse_line(line: DeclarationLineIn) -> ParsedLine:
     if end is not None and end < start:
         raise InvalidInput(f"{format_month(end)} is before {format_month(start)}", code="period.order",
                            field="to_month", rule="a period cannot end before it starts")
-    if line.salary is not None and line.salary < 0:
+    salary = read_salary(line.salary)
+    if salary is not None and salary < 0:
         raise InvalidInput("a salary cannot be negative", code="salary.negative", field="salary",
                            rule="salaries are whole đồng, zero or more")
-    if line.salary is not None and line.salary > MAX_SALARY:
-        raise InvalidInput(f"{line.salary:,} đồng is not a monthly salary", code="salary.too_large", field="salary",
+    if salary is not None and salary > MAX_SALARY:
+        raise InvalidInput(f"{salary:,} đồng is not a monthly salary", code="salary.too_large", field="salary",
                            rule=f"a monthly salary is at most {MAX_SALARY:,} đồng")
-    if kind in (ChangeKind.JOIN, ChangeKind.SALARY) and line.salary is None:
+    if kind in (ChangeKind.JOIN, ChangeKind.SALARY) and salary is None:
         raise InvalidInput(f"a {kind.value} line needs the salary", code="declaration.salary_missing",
                            field="salary", rule="a new worker or a salary change is declared with the salary")
     reason = _reason(line.reason) if kind == ChangeKind.SUSPEND else None
     group = line.hi_group_code.strip().upper() if line.hi_group_code and line.hi_group_code.strip() else None
-    return ParsedLine(kind=kind, from_month=start, to_month=end, salary=line.salary, hi_group_code=group,
+    return ParsedLine(kind=kind, from_month=start, to_month=end, salary=salary, hi_group_code=group,
                       reason=reason)
 
 

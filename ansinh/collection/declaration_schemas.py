@@ -36,8 +36,10 @@ class DeclarationLineIn(BaseModel):
     """``YYYY-MM``: the first month of the change (for a leave, the last covered month)."""
     to_month: str | None = None
     """``YYYY-MM``: the last month of a suspension (open when not given)."""
-    salary: int | None = None
-    """The monthly contribution salary in đồng (join and salary lines)."""
+    salary: int | str | None = None
+    """The monthly contribution salary in đồng (join and salary lines). Text is read as a file
+    holds it (``10.000.000``, ``10,000,000``); a line whose salary does not read as whole đồng is
+    rejected (``salary.format``), not the declaration."""
     hi_group_code: str | None = None
     """The health insurance group (join lines; "DN", enterprise workers, when not given)."""
     reason: str | None = None

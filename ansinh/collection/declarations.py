@@ -101,7 +101,7 @@ def _process(uow: UnitOfWork, item: _Line, employer: Employer, *, seen: dict[tup
     """Check and apply one line in a savepoint; the assessed months it changed (raises the rule broken)."""
     session = uow.session
     parsed = parse_line(item.given)
-    item.values.update(from_month=parsed.from_month, to_month=parsed.to_month)
+    item.values.update(from_month=parsed.from_month, to_month=parsed.to_month, salary=parsed.salary)
     person = person_by_key(session, item.given.person_key, field="person_key")
     item.person_id = person.id
     check_name(person, item.given.full_name)
@@ -125,7 +125,7 @@ def _row(item: _Line, declaration_id: int) -> dict[str, object]:
         "declaration_id": declaration_id, "line_no": item.line_no, "kind": _clip(given.kind, 12) or "",
         "person_key": _clip(given.person_key, 20) or "", "full_name": _clip(given.full_name, 120),
         "person_id": item.person_id, "from_month": item.values.get("from_month"),
-        "to_month": item.values.get("to_month"), "salary": given.salary,
+        "to_month": item.values.get("to_month"), "salary": item.values.get("salary"),
         "hi_group_code": _clip(given.hi_group_code, 2), "reason": _clip(given.reason, 40),
         "accepted": item.accepted, "error_code": _clip(error.code, 60) if error else None,
         "error_field": _clip(error.field, 60) if error else None,
