@@ -27,6 +27,8 @@ class AccountKind(StrEnum):
     CITIZEN = "citizen"
     PORTAL = "portal"
     """The National Public Service Portal's machine client: it forwards dossiers, by API key only."""
+    BANK = "bank"
+    """A bank's machine client: it sends statements of the collection account, by API key only."""
 
 
 class Account(Base):

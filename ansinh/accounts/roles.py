@@ -24,6 +24,7 @@ class Role(StrEnum):
     MANAGER = "manager"
     ADMINISTRATOR = "administrator"
     PORTAL = "portal"
+    BANK = "bank"
 
 
 STAFF_ROLES = frozenset({Role.OFFICER, Role.APPROVER, Role.INSPECTOR, Role.ACCOUNTANT, Role.MANAGER,
@@ -57,6 +58,7 @@ class Permission(StrEnum):
     ACCOUNT_MANAGE = "account.manage"
     AUDIT_READ = "audit.read"
     PORTAL_FORWARD = "portal.forward"
+    BANK_STATEMENT_SUBMIT = "bank.statement_submit"
 
 
 P = Permission
@@ -67,6 +69,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.EMPLOYER: frozenset({P.EMPLOYER_READ, P.PERSON_READ, P.CONTRIBUTION_DECLARE, P.DOSSIER_SUBMIT}),
     # The national portal forwards dossiers filed there, about anyone, and nothing else.
     Role.PORTAL: frozenset({P.PORTAL_FORWARD}),
+    # A bank's client sends statements of the collection account, and nothing else.
+    Role.BANK: frozenset({P.BANK_STATEMENT_SUBMIT}),
     # A health facility checks cards and submits its own claims, nothing else.
     Role.FACILITY: frozenset({P.CARD_CHECK, P.CLAIM_SUBMIT}),
     # The maker: registers, records, receives and prepares.
@@ -78,7 +82,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                               P.DOSSIER_PROCESS, P.DECISION_APPROVE}),
     Role.INSPECTOR: frozenset({P.EMPLOYER_READ, P.EMPLOYER_SEARCH, P.PERSON_READ, P.PERSON_SEARCH,
                                P.INSPECTION_MANAGE}),
-    Role.ACCOUNTANT: frozenset({P.EMPLOYER_READ, P.EMPLOYER_SEARCH, P.PAYMENT_RECONCILE, P.LEDGER_READ}),
+    Role.ACCOUNTANT: frozenset({P.EMPLOYER_READ, P.EMPLOYER_SEARCH, P.PAYMENT_RECONCILE, P.LEDGER_READ,
+                                P.BANK_STATEMENT_SUBMIT}),
     Role.MANAGER: frozenset({P.REPORT_READ, P.EMPLOYER_SEARCH, P.LEDGER_READ}),
     # The administrator runs accounts and the organisation; reading people is not its job.
     Role.ADMINISTRATOR: frozenset({P.ORG_RESTRUCTURE, P.ACCOUNT_MANAGE, P.AUDIT_READ, P.REPORT_READ}),

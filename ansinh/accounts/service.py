@@ -35,9 +35,9 @@ from ansinh.db.uow import UnitOfWork
 from ansinh.org.directory import OfficeInfo, offices_by_id, resolve_office
 from ansinh.org.models import OfficeKind
 
-MACHINE_KINDS = frozenset({AccountKind.FACILITY, AccountKind.PORTAL})
+MACHINE_KINDS = frozenset({AccountKind.FACILITY, AccountKind.PORTAL, AccountKind.BANK})
 ROLE_OF_KIND = {AccountKind.CITIZEN: Role.CITIZEN, AccountKind.EMPLOYER: Role.EMPLOYER,
-                AccountKind.FACILITY: Role.FACILITY, AccountKind.PORTAL: Role.PORTAL}
+                AccountKind.FACILITY: Role.FACILITY, AccountKind.PORTAL: Role.PORTAL, AccountKind.BANK: Role.BANK}
 PREFIX = {CredentialKind.WEB_SESSION: "ses", CredentialKind.BEARER_TOKEN: "tok", CredentialKind.API_KEY: "key"}
 USERNAME_RULE = "a username is 3 to 64 letters, digits, dots, hyphens or underscores"
 

@@ -27,6 +27,8 @@ from tests.signin import BY_ADMIN, PASSWORD, bearer, staff
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
 P = Permission
+DECLARE = frozenset({P.CONTRIBUTION_DECLARE, P.PARTICIPATION_RECORD})
+"""An employer declares for itself; staff who record participation, on an employer's behalf."""
 ROUTES: dict[str, str | Permission | frozenset[Permission]] = {
     "POST /api/v1/auth/token": PUBLIC,
     "POST /api/v1/auth/signout": SIGNED_IN,
@@ -47,6 +49,11 @@ ROUTES: dict[str, str | Permission | frozenset[Permission]] = {
     "POST /api/v1/employers": P.EMPLOYER_REGISTER,
     "GET /api/v1/employers": P.EMPLOYER_SEARCH,
     "GET /api/v1/employers/{key}": P.EMPLOYER_READ,
+    "POST /api/v1/employers/{unit_code}/declarations": DECLARE,
+    "POST /api/v1/employers/{unit_code}/declarations/file": DECLARE,
+    "GET /api/v1/employers/{unit_code}/declarations": DECLARE,
+    "GET /api/v1/employers/{unit_code}/declarations/{declaration_id}": DECLARE,
+    "GET /api/v1/employers/{unit_code}/declarations/{declaration_id}/rejections.csv": DECLARE,
     "GET /api/v1/areas/provinces": PUBLIC,
     "GET /api/v1/areas/provinces/{code}": PUBLIC,
     "GET /api/v1/areas/communes": PUBLIC,
@@ -84,6 +91,13 @@ ROUTES: dict[str, str | Permission | frozenset[Permission]] = {
     "GET /api/v1/ledger/trial-balance": P.LEDGER_READ,
     "GET /api/v1/ledger/fund-statement": P.LEDGER_READ,
     "GET /api/v1/ledger/accounts": P.LEDGER_READ,
+    "POST /api/v1/bank/statements": P.BANK_STATEMENT_SUBMIT,
+    "GET /api/v1/payments/transactions": P.PAYMENT_RECONCILE,
+    "POST /api/v1/payments/transactions/{transaction_id}/match": P.PAYMENT_RECONCILE,
+    "POST /api/v1/payments/transactions/{transaction_id}/return": P.PAYMENT_RECONCILE,
+    "GET /api/v1/payments/orders/{order_id}": frozenset({P.PAYMENT_RECONCILE, P.CONTRIBUTION_DECLARE}),
+    "GET /api/v1/payments/orders/{order_id}/pdf": frozenset({P.PAYMENT_RECONCILE, P.CONTRIBUTION_DECLARE}),
+    "GET /api/v1/people/{key}/contributions": P.PERSON_READ,
 }
 CITIZEN_ID = "001185004321"
 SAMPLE = {"key": CITIZEN_ID, "username": "someone.else", "flag_id": "1", "code": "01", "approval_id": "1",
@@ -119,7 +133,8 @@ def callers(db: Engine) -> dict[Role, dict[str, str]]:
     for role, kind, link in ((Role.CITIZEN, AccountKind.CITIZEN, {"person_id": person_id}),
                              (Role.EMPLOYER, AccountKind.EMPLOYER, {"employer_id": employer_id}),
                              (Role.FACILITY, AccountKind.FACILITY, {"facility_code": "01001"}),
-                             (Role.PORTAL, AccountKind.PORTAL, {})):
+                             (Role.PORTAL, AccountKind.PORTAL, {}),
+                             (Role.BANK, AccountKind.BANK, {})):
         service.create_account(uow=UnitOfWork(db), username=f"{role.value}.account", kind=kind,
                                display_name=role.value, password=PASSWORD, **BY_ADMIN,
                                **link)  # type: ignore[arg-type]
