@@ -1049,6 +1049,10 @@ def main(argv: list[str] | None = None) -> int:
             report["alternatives"][name.replace("_threads", f"_{os.cpu_count() or 1}_threads")]["memory_alone"] = values
             print(f"{name}: {values}", flush=True)
     args.output.parent.mkdir(parents=True, exist_ok=True)
+    if args.output.exists():  # keep the end-to-end runs benchmarks.w1_database merged into the same file
+        kept = json.loads(args.output.read_text(encoding="utf-8")).get("end_to_end")
+        if kept is not None:
+            report["end_to_end"] = kept
     args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(table(report))
     wrong = [n for n, a in report["alternatives"].items()

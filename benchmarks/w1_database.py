@@ -20,8 +20,9 @@ ceiling; plus 2 % of periods that must not be charged (ended in 2026-02, or volu
 
 Both results are compared in the database: every share's total, and the rows that differ.
 
-Run: ``python -m benchmarks.w1_database --rows 1000000 --backend postgresql``; writes (merges
-into) ``benchmarks/results/W1_database.json``.
+Run: ``python -m benchmarks.w1_database --rows 1000000 --backend postgresql``; merges the run
+into ``benchmarks/results/W1.json`` under ``end_to_end`` (beside the in-memory W1 of
+``benchmarks.w1_contributions``), keyed ``<backend>_<rows>``.
 """
 
 from __future__ import annotations
@@ -141,6 +142,9 @@ def load(url: str, rows: int, *, seed: int, params: ParameterSet) -> tuple[Engin
 
 
 # ----------------------------------------------------------------------------- ours, with its phases
+
+END_TO_END = "end_to_end"
+"""The key of ``W1.json`` this benchmark writes under."""
 
 PHASES = ("read", "compute", "write_rows", "build_entries", "post_ledger")
 
@@ -322,9 +326,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--partitions", type=int, default=assessment.DEFAULT_PARTITIONS)
     parser.add_argument("--seed", type=int, default=20260301)
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
-    parser.add_argument("--output", type=Path, default=RESULTS / "W1_database.json")
+    parser.add_argument("--output", type=Path, default=RESULTS / "W1.json")
     args = parser.parse_args(argv)
-    report = json.loads(args.output.read_text()) if args.output.exists() else {}
+    whole = json.loads(args.output.read_text()) if args.output.exists() else {}
+    report = whole.setdefault(END_TO_END, {})
     report |= {"workload": "W1 end to end", "month": MONTH.isoformat(), "machine": machine(),
                "national_rows": NATIONAL, "targets": {"seconds": TARGET_SECONDS, "peak_rss_mb": TARGET_MB}}
     runs = report.setdefault("runs", {})
@@ -344,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({k: entry[k] for k in ("dialect", "rows", "load", "ours", "set_based_sql",
                                                 "extrapolated_to_national")}, indent=1))
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps(report, indent=2) + "\n")
+        args.output.write_text(json.dumps(whole, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0 if failed == 0 else 1
 
 
