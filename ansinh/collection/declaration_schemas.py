@@ -51,8 +51,9 @@ class DeclarationIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    key: str = Field(min_length=1, max_length=MAX_KEY_LENGTH)
-    """The client's idempotency key: handing the same key in again returns the first result."""
+    key: str | None = Field(default=None, min_length=1, max_length=MAX_KEY_LENGTH)
+    """The client's idempotency key (or the ``Idempotency-Key`` header): handing the same key in
+    again returns the first result."""
     all_or_nothing: bool = False
     lines: list[DeclarationLineIn]
 
