@@ -8,6 +8,7 @@ from ansinh.accounts.commands import app as accounts_app
 from ansinh.audit.commands import app as audit_app
 from ansinh.cli_law import app as law_app
 from ansinh.collection.commands import assess_command
+from ansinh.collection.declaration_commands import declare_command
 from ansinh.core.logging import configure_logging
 from ansinh.db.commands import app as db_app
 from ansinh.demo import demo, serve
@@ -39,6 +40,7 @@ app.add_typer(ledger_app, name="ledger")
 app.command("synth")(synth_command)
 app.command("quote")(quote_command)
 app.command("assess")(assess_command)
+app.command("declare")(declare_command)
 app.command()(serve)
 app.command()(demo)
 
