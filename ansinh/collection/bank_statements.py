@@ -122,7 +122,7 @@ def _check_frame(frame: pl.DataFrame) -> pl.DataFrame:
     for column in ("bank_code", "account_no", "statement_date"):
         _raise_first(frame, pl.col(column) != pl.col(column).first(), column,
                      f"differs from the first line's {column}", "a statement is of one account on one date")
-    _raise_first(frame, pl.col("txn_id").is_duplicated(), "txn_id", "{value} is given twice",
+    _raise_first(frame, ~pl.col("txn_id").is_first_distinct(), "txn_id", "{value} is given twice",
                  "a transaction id is unique within the bank")
     return frame
 
