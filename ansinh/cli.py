@@ -9,6 +9,7 @@ from ansinh.audit.commands import app as audit_app
 from ansinh.cli_law import app as law_app
 from ansinh.collection.commands import assess_command
 from ansinh.collection.declaration_commands import declare_command
+from ansinh.collection.payment_commands import payments_app
 from ansinh.core.logging import configure_logging
 from ansinh.db.commands import app as db_app
 from ansinh.demo import demo, serve
@@ -37,6 +38,7 @@ app.add_typer(procedures_app, name="procedures")
 app.add_typer(dossiers_app, name="dossiers")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(payments_app, name="payments")
 app.command("synth")(synth_command)
 app.command("quote")(quote_command)
 app.command("assess")(assess_command)
