@@ -19,6 +19,7 @@ from ansinh.accounts.roles import Permission, Role
 from ansinh.api.auth import OptionalPrincipal
 from ansinh.api.deps import UowDep
 from ansinh.api.errors import domain_problem, http_problem
+from ansinh.collection.declaration_pages import router as declaration_pages
 from ansinh.core.errors import AnsinhError
 from ansinh.quote.pages import router as quote_pages
 from ansinh.registry.lookups import person_by_id
@@ -75,6 +76,7 @@ def mount_web(app: FastAPI) -> None:
     app.include_router(quote_pages)
     app.include_router(office_pages)
     app.include_router(services_pages)
+    app.include_router(declaration_pages)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(AnsinhError, _domain_error)
     app.add_exception_handler(SignInRequired, _sign_in_first)
