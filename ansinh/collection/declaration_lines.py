@@ -12,9 +12,9 @@ workers joining, leaving and changing) would have an officer change it:
   and a new one opened from ``from_month`` with the new salary (corrected in place when
   ``from_month`` is its first month): the history stays periods laid end to end;
 - ``suspend``: months ``from_month``..``to_month`` of the participation without
-  contributions (maternity, unpaid or sick leave of 14 working days or more in a month, a
-  suspended contract: Law 41/2024 art. 33(3)-(4) and Decree 158/2025), open when no
-  ``to_month``;
+  contributions, open when no ``to_month``: maternity leave (it counts as contribution time
+  with nothing paid, Law 41/2024 art. 53(8)), or 14 working days or more in a month without
+  pay (unpaid or sick leave, a suspended contract: art. 33(5), 34(3));
 - ``resume``: the open suspension ends at the month before ``from_month``.
 
 A line that breaks a rule raises the rule's :class:`~ansinh.core.errors.AnsinhError`; the
@@ -150,7 +150,7 @@ def _reason(text: str | None) -> SuspensionReason:
     if value not in REASONS:
         raise InvalidInput(f"{text!r} is not a reason to suspend contributions", code="declaration.reason",
                            field="reason", rule=f"months without contributions are for: {', '.join(REASONS)} "
-                           "(Law 41/2024 art. 33)")
+                           "(Law 41/2024 art. 33(5), 34(3), 53(8))")
     return SuspensionReason(value)
 
 
