@@ -40,6 +40,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     from ansinh.accounts.api import router as accounts_router
     from ansinh.api.law import router as law_router
     from ansinh.audit.api import router as audit_router
+    from ansinh.collection.compliance_api import ROUTERS as COMPLIANCE_ROUTERS
     from ansinh.collection.declarations_api import router as declarations_router
     from ansinh.collection.payments_api import bank_router, payments_router, people_contributions_router
     from ansinh.core.logging import configure_logging
@@ -77,6 +78,9 @@ def create_app(engine: Engine | None = None) -> FastAPI:
                            dependencies=[Depends(refuse_nul_characters)])
     app.include_router(declarations_router, prefix=API_PREFIX, responses=PROBLEM_RESPONSES,  # docs/declarations.md
                        dependencies=[Depends(refuse_nul_characters)])
+    for router in COMPLIANCE_ROUTERS:  # arrears, risk, inspections: docs/arrears.md, docs/compliance.md
+        app.include_router(router, prefix=API_PREFIX, responses=PROBLEM_RESPONSES,
+                           dependencies=[Depends(refuse_nul_characters)])
     mount_web(app)
     if get_settings().oidc_issuer:
         # The e-identity sign-in keeps its state (nonce, return path) in a signed cookie.

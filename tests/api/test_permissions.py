@@ -98,6 +98,15 @@ ROUTES: dict[str, str | Permission | frozenset[Permission]] = {
     "GET /api/v1/payments/orders/{order_id}": frozenset({P.PAYMENT_RECONCILE, P.CONTRIBUTION_DECLARE}),
     "GET /api/v1/payments/orders/{order_id}/pdf": frozenset({P.PAYMENT_RECONCILE, P.CONTRIBUTION_DECLARE}),
     "GET /api/v1/people/{key}/contributions": P.PERSON_READ,
+    "GET /api/v1/arrears": frozenset({P.PAYMENT_RECONCILE, P.INSPECTION_MANAGE}),
+    "POST /api/v1/arrears/interest-runs": P.PAYMENT_RECONCILE,
+    "POST /api/v1/arrears/reminders": P.PAYMENT_RECONCILE,
+    "GET /api/v1/compliance/risk": P.INSPECTION_MANAGE,
+    "GET /api/v1/inspections": P.INSPECTION_MANAGE,
+    "POST /api/v1/inspections": P.INSPECTION_MANAGE,
+    "GET /api/v1/inspections/{case_id}": P.INSPECTION_MANAGE,
+    "POST /api/v1/inspections/{case_id}/findings": P.INSPECTION_MANAGE,
+    "POST /api/v1/inspections/{case_id}/close": P.INSPECTION_MANAGE,
 }
 CITIZEN_ID = "001185004321"
 SAMPLE = {"key": CITIZEN_ID, "username": "someone.else", "flag_id": "1", "code": "01", "approval_id": "1",

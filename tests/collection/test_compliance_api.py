@@ -1,0 +1,92 @@
+"""The arrears and compliance API: accountants age arrears, charge interest, remind; inspectors rank and inspect."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from ansinh.accounts.roles import Role
+from ansinh.api.app import create_app
+from ansinh.db.uow import UnitOfWork
+from tests.collection.arrears_helpers import assess, employer_with_workers
+from tests.factories import register_person
+from tests.signin import officer_headers
+
+AUGUST, SEPTEMBER, OCTOBER = (dt.date(2025, m, 1) for m in (8, 9, 10))
+HIDDEN = "001185007777"
+
+
+@pytest.fixture
+def client(db: Engine) -> Iterator[TestClient]:
+    with TestClient(create_app(db)) as client:
+        yield client
+
+
+@pytest.fixture
+def unit(db: Engine) -> str:
+    uow = UnitOfWork(db)
+    unit, _ = employer_with_workers(uow, salaries=(10_000_000,), start_month="2025-08")
+    assess(uow, AUGUST, SEPTEMBER, OCTOBER)
+    register_person(uow, citizen_id=HIDDEN, si_number="0123477777", full_name="Đỗ Thị Ẩn")
+    return unit
+
+
+def test_an_accountant_ages_arrears_charges_interest_once_and_sends_reminders(client: TestClient, db: Engine,
+                                                                              unit: str) -> None:
+    headers = officer_headers(db, Role.ACCOUNTANT)
+    ageing = client.get("/api/v1/arrears", params={"as_of": "2025-11-15"}, headers=headers)
+    assert ageing.status_code == 200, ageing.text
+    row = ageing.json()["rows"][0]
+    assert row["unit_code"] == unit and row["status"] == "late" and row["days_31_60"] > 0
+
+    first = client.post("/api/v1/arrears/interest-runs", json={"through": "2025-11-15"}, headers=headers)
+    assert first.status_code == 201, first.text
+    assert first.json()["key"] == "interest:2025-11-15" and first.json()["total"] > 0
+    again = client.post("/api/v1/arrears/interest-runs", json={"through": "2025-11-15"}, headers=headers)
+    assert again.status_code == 200 and again.json()["already_run"]
+    earlier = client.post("/api/v1/arrears/interest-runs", json={"through": "2025-11-01"}, headers=headers)
+    assert earlier.status_code == 409 and earlier.json()["code"] == "interest.through_before_last"
+    assert earlier.headers["content-type"].startswith("application/problem+json")
+
+    sent = client.post("/api/v1/arrears/reminders", json={"on": "2025-11-16"}, headers=headers)
+    assert sent.status_code == 200, sent.text
+    assert [r["unit_code"] for r in sent.json()["sent"]] == [unit]
+    bad = client.post("/api/v1/arrears/reminders", json={"on": "2025-11-16", "every_days": 0}, headers=headers)
+    assert bad.status_code == 422
+
+
+def test_an_inspector_opens_a_case_from_the_risk_list_records_a_finding_and_closes_it(client: TestClient, db: Engine,
+                                                                                     unit: str) -> None:
+    headers = officer_headers(db, Role.INSPECTOR)
+    ranked = client.get("/api/v1/compliance/risk", params={"as_of": "2025-12-15", "limit": 5}, headers=headers)
+    assert ranked.status_code == 200, ranked.text
+    top = ranked.json()["rows"][0]
+    assert top["unit_code"] == unit and top["score"] > 0 and top["reasons"][0]["sentence"]
+
+    opened = client.post("/api/v1/inspections", json={"employer_unit_code": unit}, headers=headers)
+    assert opened.status_code == 201, opened.text
+    case = opened.json()
+    assert client.post("/api/v1/inspections", json={"employer_unit_code": unit},
+                       headers=headers).json()["code"] == "inspection.already_open"
+
+    finding = {"kind": "undeclared_worker", "person_key": HIDDEN, "from_month": "2025-08", "salary": 9_000_000,
+               "note": "Bảng lương tháng 8", "version": case["version"]}
+    recorded = client.post(f"/api/v1/inspections/{case['id']}/findings", json=finding, headers=headers)
+    assert recorded.status_code == 201, recorded.text
+    stale = client.post(f"/api/v1/inspections/{case['id']}/findings", json=finding, headers=headers)
+    assert stale.status_code == 409 and stale.json()["code"] == "inspection.version"
+
+    closed = client.post(f"/api/v1/inspections/{case['id']}/close",
+                         json={"conclusion": "Không khai 1 lao động", "version": recorded.json()["version"]},
+                         headers=headers)
+    assert closed.status_code == 200, closed.text
+    body = closed.json()
+    assert body["status"] == "closed" and body["declaration_id"] and body["extra_total"] > 0
+    assert len(body["extra_dues"]) == 3
+    listed = client.get("/api/v1/inspections", params={"status": "closed"}, headers=headers).json()
+    assert [c["id"] for c in listed] == [case["id"]] and listed[0]["findings"] == 1
+    assert client.get("/api/v1/inspections/999999", headers=headers).json()["code"] == "inspection.not_found"
