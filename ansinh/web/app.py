@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ansinh.accounts.pages import router as accounts_pages
+from ansinh.collection.payment_pages import router as payment_pages
 from ansinh.accounts.roles import Permission, Role
 from ansinh.api.auth import OptionalPrincipal
 from ansinh.api.deps import UowDep
@@ -76,6 +77,7 @@ def mount_web(app: FastAPI) -> None:
     app.include_router(quote_pages)
     app.include_router(office_pages)
     app.include_router(services_pages)
+    app.include_router(payment_pages)
     app.include_router(declaration_pages)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(AnsinhError, _domain_error)
