@@ -7,6 +7,7 @@ import typer
 from ansinh.accounts.commands import app as accounts_app
 from ansinh.audit.commands import app as audit_app
 from ansinh.cli_law import app as law_app
+from ansinh.collection.arrears_commands import arrears_app, compliance_app
 from ansinh.collection.commands import assess_command
 from ansinh.collection.declaration_commands import declare_command
 from ansinh.collection.payment_commands import payments_app
@@ -38,6 +39,8 @@ app.add_typer(procedures_app, name="procedures")
 app.add_typer(dossiers_app, name="dossiers")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(arrears_app, name="arrears")
+app.add_typer(compliance_app, name="compliance")
 app.add_typer(payments_app, name="payments")
 app.command("synth")(synth_command)
 app.command("quote")(quote_command)
