@@ -258,3 +258,11 @@ def charge_interest(*, uow: UnitOfWork, through: dt.date, actor: Actor, at: dt.d
                      at=at, detail={"key": key, "rows": run.rows, "total": run.total, "employers": summary.employers})
         uow.commit()
     return summary
+
+
+def interest_runs(*, uow: UnitOfWork, limit: int = 20) -> list[InterestRunSummary]:
+    """The latest interest runs, newest first, with their totals per fund."""
+    with uow:
+        session = uow.session
+        runs = session.scalars(select(InterestRun).order_by(InterestRun.through.desc()).limit(limit)).all()
+        return [_summary(session, run, already_run=True, note=None) for run in runs]

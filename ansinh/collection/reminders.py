@@ -160,3 +160,15 @@ def send_reminders(*, uow: UnitOfWork, on: dt.date, actor: Actor, at: dt.datetim
                                         "unpaid": sum(r.unpaid for r in sent)})
         uow.commit()
     return ReminderSummary(on=on, sent=sent, skipped_recent=len(in_arrears & recent))
+
+
+def recent_reminders(*, uow: UnitOfWork, limit: int = 20) -> list[ReminderSent]:
+    """The latest reminders written, newest first."""
+    with uow:
+        session = uow.session
+        rows = session.execute(select(Reminder, Employer.unit_code, Employer.name)
+                               .join(Employer, Employer.id == Reminder.employer_id)
+                               .order_by(Reminder.sent_on.desc(), Reminder.id.desc()).limit(limit)).all()
+        return [ReminderSent(unit_code=unit_code, name=name, sent_on=reminder.sent_on,
+                             oldest_month=reminder.oldest_month, unpaid=reminder.unpaid, interest=reminder.interest,
+                             outbox_key=reminder.outbox_key) for reminder, unit_code, name in rows]

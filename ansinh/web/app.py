@@ -20,6 +20,7 @@ from ansinh.accounts.roles import Permission, Role
 from ansinh.api.auth import OptionalPrincipal
 from ansinh.api.deps import UowDep
 from ansinh.api.errors import domain_problem, http_problem
+from ansinh.collection.compliance_pages import router as compliance_pages
 from ansinh.collection.declaration_pages import router as declaration_pages
 from ansinh.core.errors import AnsinhError
 from ansinh.quote.pages import router as quote_pages
@@ -79,6 +80,7 @@ def mount_web(app: FastAPI) -> None:
     app.include_router(services_pages)
     app.include_router(payment_pages)
     app.include_router(declaration_pages)
+    app.include_router(compliance_pages)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(AnsinhError, _domain_error)
     app.add_exception_handler(SignInRequired, _sign_in_first)
