@@ -32,7 +32,7 @@ from ansinh.collection.declaration_models import Declaration
 from ansinh.collection.models import Assessment, AssessmentAdjustment
 from ansinh.core import strict_yaml
 from ansinh.core.errors import InvalidInput
-from ansinh.core.periods import add_months, month_start
+from ansinh.core.periods import add_months
 from ansinh.db.uow import UnitOfWork
 from ansinh.law import default_parameters
 from ansinh.law.params import ParameterSet
@@ -166,10 +166,14 @@ def _workforce(session: Session, *, as_of: dt.date, params: ParameterSet, weight
 
 
 def _monthly_dues(session: Session, as_of: dt.date) -> pl.DataFrame:
-    """Per employer: its average monthly dues over the last 12 months up to ``as_of``."""
-    since = add_months(month_start(as_of), -11)
-    return (dues(session, through=as_of).filter(pl.col("month") >= since)
-            .group_by("employer_id", "month").agg(pl.col("due").sum())
+    """Per employer: its average monthly dues over its last 12 months with dues up to ``as_of``.
+
+    The employer's own last months, not the calendar's: an employer that stopped declaring
+    a year ago still has its arrears measured against what it used to owe.
+    """
+    return (dues(session, through=as_of).group_by("employer_id", "month").agg(pl.col("due").sum())
+            .filter(pl.col("due") > 0)
+            .sort("month", descending=True).group_by("employer_id", maintain_order=True).head(12)
             .group_by("employer_id").agg(monthly_due=pl.col("due").mean()))
 
 
