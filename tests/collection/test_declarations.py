@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -293,3 +295,21 @@ def test_list_and_get(db: Engine) -> None:
     assert [d.id for d in listed] == [second.id, first.id]
     assert listed[0].lines == [] and listed[0].status == DeclarationStatus.REJECTED
     assert get_declaration(uow=uow, declaration_id=first.id).lines == first.lines
+
+
+def test_the_same_declaration_handed_in_at_once_is_declared_once(db: Engine) -> None:
+    """Four copies of one declaration at the same moment: one is written, the others get it back."""
+    uow, unit = _setup(db)
+    start = threading.Barrier(4)
+
+    def hand_in(_: int) -> tuple[int, bool]:
+        start.wait()
+        result = _declare(UnitOfWork(db), unit, {"kind": "join", "person_key": AN, "from_month": "2026-04",
+                                                 "salary": SALARY}, key="same")
+        return result.id, result.replayed
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = list(pool.map(hand_in, range(4)))
+    assert len({declaration_id for declaration_id, _ in outcomes}) == 1
+    assert sorted(replayed for _, replayed in outcomes) == [False, True, True, True]
+    assert len(_periods(uow, AN)) == 1
