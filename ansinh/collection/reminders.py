@@ -147,11 +147,11 @@ def send_reminders(*, uow: UnitOfWork, on: dt.date, actor: Actor, at: dt.datetim
             outbox.enqueue(uow=uow, key=key, channel=OutboxChannel.PORTAL, recipient=recipient(employer["unit_code"]),
                            subject=f"Thông báo nợ đóng BHXH, BHYT, BHTN: {employer['name']}", body=body,
                            dossier_id=None, at=at)
-            oldest = months.get_column("month").min()
+            oldest: dt.date = months.get_column("month").min()  # type: ignore[assignment]
             session.add(Reminder(employer_id=employer_id, sent_on=on, oldest_month=oldest, unpaid=owed,
                                  interest=charged, outbox_key=key))
             sent.append(ReminderSent(unit_code=employer["unit_code"], name=employer["name"], sent_on=on,
-                                     oldest_month=oldest, unpaid=owed, interest=charged,  # type: ignore[arg-type]
+                                     oldest_month=oldest, unpaid=owed, interest=charged,
                                      outbox_key=key))
         if sent:
             session.flush()
