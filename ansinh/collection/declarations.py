@@ -50,6 +50,7 @@ from ansinh.collection.models import AssessmentAdjustment, AssessmentPartition, 
 from ansinh.collection.reassessment import reassess
 from ansinh.core.actor import Actor
 from ansinh.core.errors import AnsinhError, Conflict, InvalidInput, NotFound
+from ansinh.db.engine import is_sqlite
 from ansinh.db.uow import UnitOfWork
 from ansinh.registry.lookups import employer_by_id, employer_by_key, person_by_key
 from ansinh.registry.models import Employer
@@ -166,15 +167,12 @@ def declare(*, uow: UnitOfWork, employer_unit_code: str, key: str, lines: Sequen
                                   filename=_clip(filename, 200), all_or_nothing=all_or_nothing,
                                   status=DeclarationStatus.REJECTED, lines_total=len(lines), lines_accepted=0,
                                   lines_rejected=0, back_dated_lines=0, submitted_at=at, actor=actor.username)
-        session.add(declaration)
-        try:
-            session.flush()
-        except IntegrityError:
+        if not _written(uow, declaration):
             # The same key was handed in at the same moment and committed first: that one stands.
-            session.rollback()
             first = _replay(session, key, employer)
             if first is None:
-                raise
+                raise Conflict("the key was taken and then undone", code="declaration.key", field="key",
+                               rule="a declaration's key names one declaration")
             return first
         items = [_Line(line_no=number, given=line) for number, line in enumerate(lines, start=1)]
         assessed = assessed_months(session, employer.id)
@@ -211,6 +209,30 @@ def declare(*, uow: UnitOfWork, employer_unit_code: str, key: str, lines: Sequen
         result = _result(session, declaration, employer.unit_code)
         uow.commit()
         return result
+
+
+def _written(uow: UnitOfWork, declaration: Declaration) -> bool:
+    """Insert the declaration's row; False when another transaction committed the same key first.
+
+    On PostgreSQL the insert runs in a savepoint, so a caller's own transaction (an inspection
+    declaring its findings) survives the refusal. SQLite writers take turns on the whole file and
+    its driver would commit a savepoint opened before any write, so there the (outermost)
+    transaction is rolled back instead.
+    """
+    session = uow.session
+    try:
+        if is_sqlite(uow.engine):
+            session.add(declaration)
+            session.flush()
+        else:
+            with session.begin_nested():
+                session.add(declaration)
+                session.flush()
+    except IntegrityError:
+        if is_sqlite(uow.engine):
+            session.rollback()
+        return False  # on PostgreSQL the savepoint's rollback has taken the row out of the session
+    return True
 
 
 def _replay(session: Session, key: str, employer: Employer) -> DeclarationResult | None:
