@@ -6,7 +6,7 @@ import datetime as dt
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 
@@ -60,6 +60,7 @@ def test_a_mistyped_reference_is_refused(mangle: object) -> None:
     assert refused.value.code == "payment.reference"
 
 
+@settings(deadline=None)
 @given(unit=st.from_regex(r"[A-Z]{2}[0-9]{4}[A-Z]", fullmatch=True),
        year=st.integers(2016, 2099), month=st.integers(1, 12))
 def test_the_columnar_reference_agrees_with_the_scalar_one(unit: str, year: int, month: int) -> None:
