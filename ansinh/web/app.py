@@ -15,13 +15,13 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ansinh.accounts.pages import router as accounts_pages
-from ansinh.collection.payment_pages import router as payment_pages
 from ansinh.accounts.roles import Permission, Role
 from ansinh.api.auth import OptionalPrincipal
 from ansinh.api.deps import UowDep
 from ansinh.api.errors import domain_problem, http_problem
 from ansinh.collection.compliance_pages import router as compliance_pages
 from ansinh.collection.declaration_pages import router as declaration_pages
+from ansinh.collection.payment_pages import router as payment_pages
 from ansinh.core.errors import AnsinhError
 from ansinh.quote.pages import router as quote_pages
 from ansinh.registry.lookups import person_by_id
