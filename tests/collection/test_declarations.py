@@ -317,17 +317,21 @@ def test_the_same_declaration_handed_in_at_once_is_declared_once(db: Engine) -> 
 
 def test_suspension_rejections(db: Engine) -> None:
     uow, unit = _setup(db)
-    add_participation(uow, BINH, start_month="2025-10", end_month="2026-06", monthly_salary=SALARY,
+    add_participation(uow, AN, start_month="2025-10", end_month="2026-06", monthly_salary=SALARY,
+                      employer_unit_code=unit, as_of=AS_OF)
+    add_participation(uow, BINH, start_month="2025-10", end_month=None, monthly_salary=SALARY,
                       employer_unit_code=unit, as_of=AS_OF)
     result = _declare(uow, unit,
                       {"kind": "suspend", "person_key": BINH, "from_month": "2026-01", "reason": "maternity"},
                       {"kind": "suspend", "person_key": BINH, "from_month": "2026-03", "to_month": "2026-04",
                        "reason": "unpaid_leave"},
-                      {"kind": "suspend", "person_key": BINH, "from_month": "2026-05", "to_month": "2026-08",
+                      {"kind": "suspend", "person_key": AN, "from_month": "2026-05", "to_month": "2026-08",
                        "reason": "sick_leave"},
+                      {"kind": "suspend", "person_key": AN, "from_month": "2026-04", "reason": "sick_leave"},
                       {"kind": "resume", "person_key": BINH, "from_month": "2025-12"},
                       {"kind": "salary", "person_key": BINH, "from_month": "2026-02", "salary": "mười triệu"})
     assert [(line.accepted, line.error_code) for line in result.lines] == [
         (True, None), (False, "declaration.suspension_overlap"), (False, "declaration.suspension_beyond_period"),
-        (False, "declaration.resume_before_suspension"), (False, "salary.format")]
-    assert _suspensions(uow) == [("2026-01", "2026-06", "maternity")]  # no end given: the period's end
+        (True, None), (False, "declaration.resume_before_suspension"), (False, "salary.format")]
+    # A suspension without an end on a period that ends stops with the period.
+    assert _suspensions(uow) == [("2026-01", None, "maternity"), ("2026-04", "2026-06", "sick_leave")]
