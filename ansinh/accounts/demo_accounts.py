@@ -33,6 +33,8 @@ POSTED_FOR = dt.timedelta(days=120)
 dossiers can show a history that began before today."""
 PORTAL_ACCOUNT = "portal.demo"
 """The national portal's machine client; in production it calls with an API key."""
+BANK_ACCOUNT = "bank.demo"
+"""The collection account's bank's machine client; in production it calls with an API key."""
 
 
 @dataclass(frozen=True)
@@ -99,4 +101,8 @@ def create_demo_accounts(*, uow: UnitOfWork, province_code: str, citizen_id: str
                            display_name="National Public Service Portal (demo)", password=DEMO_PASSWORD,
                            actor=actor, at=at)
     created.append(DemoAccount(PORTAL_ACCOUNT, Role.PORTAL, "POST /api/v1/portal/dossiers"))
+    service.create_account(uow=uow, username=BANK_ACCOUNT, kind=AccountKind.BANK,
+                           display_name="Collection account's bank (demo)", password=DEMO_PASSWORD,
+                           actor=actor, at=at)
+    created.append(DemoAccount(BANK_ACCOUNT, Role.BANK, "POST /api/v1/bank/statements"))
     return created

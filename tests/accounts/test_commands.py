@@ -76,7 +76,7 @@ def test_demo_accounts_sign_in_as_each_role(db: Engine) -> None:
         issued = service.sign_in(uow=UnitOfWork(db), username=account.username, password=DEMO_PASSWORD, now=at,
                                  kind=CredentialKind.BEARER_TOKEN)
         assert issued.principal.role == account.role
-        if account.role not in {Role.CITIZEN, Role.EMPLOYER, Role.FACILITY, Role.PORTAL}:
+        if account.role not in {Role.CITIZEN, Role.EMPLOYER, Role.FACILITY, Role.PORTAL, Role.BANK}:
             assert issued.principal.office_code == account.where
     officer = next(a for a in accounts if a.role == Role.OFFICER and a.where != "VSS")
     assert officer.where == "P34-01"
