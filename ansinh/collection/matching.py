@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Select, select, update
+from sqlalchemy import Executable, select, update
 from sqlalchemy.orm import Session
 
 from ansinh.audit.service import record_event
@@ -51,7 +51,7 @@ MATCHED = TransactionStatus.MATCHED.value
 UNMATCHED = TransactionStatus.UNMATCHED.value
 
 
-def _chunked(session: Session, build: Callable[[list[Any]], Select[Any]], values: Sequence[Any],
+def _chunked(session: Session, build: Callable[[list[Any]], Executable], values: Sequence[Any],
              schema: dict[str, Any]) -> pl.DataFrame:
     """Rows of ``build(chunk)`` for each chunk of ``values`` (an ``IN`` list of bounded size), as one frame."""
     rows: list[Any] = []

@@ -284,6 +284,6 @@ def order_pdf(order: PaymentOrderPublic) -> bytes:
     from weasyprint import HTML
 
     pdf = HTML(string=order_html(order)).write_pdf()
-    if pdf is None:  # only when writing to a target; never for bytes
-        raise RuntimeError("WeasyPrint returned no PDF")
+    if not isinstance(pdf, bytes):  # None only when writing to a target
+        raise TypeError("WeasyPrint returned no PDF")
     return pdf

@@ -19,6 +19,7 @@ participation and month.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import polars as pl
 from sqlalchemy import select, union_all
@@ -117,18 +118,17 @@ def si_book(*, uow: UnitOfWork, person_key: str, actor: Actor, at: dt.datetime,
                   months_counted=len(counted))
 
 
-def _month(row: dict[str, object]) -> SiBookMonth:
+def _month(row: dict[str, Any]) -> SiBookMonth:
     """One charged month of the book (a row of the joined frame; the person's months are few)."""
-    shares = {c: int(row[c]) for c in SHARE_COLUMNS}  # type: ignore[call-overload]
+    shares = {c: int(row[c]) for c in SHARE_COLUMNS}
     credited = row["status"] == CREDITED
     return SiBookMonth(
-        month=row["month"], unit_code=row["unit_code"], employer_name=row["name"],  # type: ignore[arg-type]
-        salary=int(row["salary"]), total=int(row["total"]),  # type: ignore[call-overload]
+        month=row["month"], unit_code=row["unit_code"], employer_name=row["name"],
+        salary=int(row["salary"]), total=int(row["total"]),
         employee={c.removeprefix(EMPLOYEE_PREFIX): v for c, v in shares.items() if c.startswith(EMPLOYEE_PREFIX)},
         employer={c.removeprefix(EMPLOYER_PREFIX): v for c, v in shares.items() if c.startswith(EMPLOYER_PREFIX)},
-        status=str(row["status"]), credited_on=row["credited_on"] if credited else None,  # type: ignore[arg-type]
-        deadline=None if credited else row["deadline"], counts=credited)  # type: ignore[arg-type]
-
+        status=str(row["status"]), credited_on=row["credited_on"] if credited else None,
+        deadline=None if credited else row["deadline"], counts=credited)
 
 
 def only_employer(book: SiBook, unit_code: str) -> SiBook:
