@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import polars as pl
 from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
@@ -60,12 +61,12 @@ def deadline_expr(month: pl.Expr, params: ParameterSet, months: Sequence[dt.date
     return month.replace_strict(table, return_dtype=pl.Date) if table else pl.lit(None, dtype=pl.Date)
 
 
-def _employer_filter(column: ColumnElement[int], employer_ids: Sequence[int] | None) -> list[ColumnElement[bool]]:
+def _employer_filter(column: Any, employer_ids: Sequence[int] | None) -> list[ColumnElement[bool]]:
     return [] if employer_ids is None else [column.in_(list(employer_ids))]
 
 
 def _dues_query(table: type[Assessment] | type[AssessmentAdjustment], fund: str,
-                employer_ids: Sequence[int] | None, through: dt.date | None) -> Select[tuple[int, dt.date, str, int]]:
+                employer_ids: Sequence[int] | None, through: dt.date | None) -> Select[int, dt.date, str, Any]:
     amount = sum((getattr(table, column) for column in FUND_SHARES[fund]), start=literal(0))
     conditions = _employer_filter(table.employer_id, employer_ids)
     if through is not None:
@@ -85,11 +86,16 @@ def dues(session: Session, *, employer_ids: Sequence[int] | None = None,
             .sort("employer_id", "month", "fund"))
 
 
-def allocated(session: Session, *, employer_ids: Sequence[int] | None = None) -> pl.DataFrame:
-    """Per employer, month, fund and kind (contribution or interest): what payments have settled."""
+def allocated(session: Session, *, employer_ids: Sequence[int] | None = None,
+              as_of: dt.date | None = None) -> pl.DataFrame:
+    """Per employer, month, fund and kind (contribution or interest): what payments have settled,
+    counting only money whose value date is on or before ``as_of`` when it is given."""
+    conditions = _employer_filter(Allocation.employer_id, employer_ids)
+    if as_of is not None:
+        conditions.append(Allocation.value_date <= as_of)
     query = (select(Allocation.employer_id, Allocation.month, Allocation.fund, Allocation.kind,
                     func.sum(Allocation.amount), func.max(Allocation.value_date))
-             .where(*_employer_filter(Allocation.employer_id, employer_ids))
+             .where(*conditions)
              .group_by(Allocation.employer_id, Allocation.month, Allocation.fund, Allocation.kind))
     return pl.DataFrame(session.execute(query).all(), schema=ALLOCATED_SCHEMA, orient="row")
 
@@ -127,10 +133,12 @@ def balances(session: Session, *, as_of: dt.date, params: ParameterSet,
     """Per employer, month and fund: due, paid, unpaid; interest charged, paid, unpaid; deadline, days overdue.
 
     ``days_overdue`` counts from the day after the deadline to ``as_of`` (0 when not yet
-    due or fully paid). Months with nothing owed and nothing charged are left out.
+    due or fully paid). Payments count from their value date: a balance on a past day does
+    not include money that arrived later. Months with nothing owed and nothing charged are
+    left out.
     """
     owed = dues(session, employer_ids=employer_ids)
-    paid = allocated(session, employer_ids=employer_ids)
+    paid = allocated(session, employer_ids=employer_ids, as_of=as_of)
     contribution = (paid.filter(pl.col("kind") == AllocationKind.CONTRIBUTION.value)
                     .select("employer_id", "month", "fund", pl.col("allocated").alias("paid"),
                             pl.col("last_value_date").alias("paid_on")))
