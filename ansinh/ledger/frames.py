@@ -17,7 +17,6 @@ does; here the same rules are checked on whole columns and the lines are written
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import polars as pl
 from sqlalchemy import text
@@ -34,12 +33,11 @@ from ansinh.ledger.models import LedgerEntry, LedgerLine
 from ansinh.ledger.schemas import EntryIn, LineIn
 from ansinh.ledger.service import _content_of, _existing, _key_reused, _public_content
 
-ENTRY_SCHEMA: dict[str, Any] = {"key": pl.Utf8, "entry_date": pl.Date, "description": pl.Utf8,
-                                "source_type": pl.Utf8, "source_id": pl.Utf8}
+ENTRY_SCHEMA = pl.Schema({"key": pl.Utf8, "entry_date": pl.Date, "description": pl.Utf8,
+                          "source_type": pl.Utf8, "source_id": pl.Utf8})
 """The columns of the entries frame, one row per entry."""
-LINE_SCHEMA: dict[str, Any] = {"key": pl.Utf8, "account_code": pl.Utf8, "fund": pl.Utf8, "debit": pl.Int64,
-                               "credit": pl.Int64, "employer_id": pl.Int64, "person_id": pl.Int64,
-                               "period": pl.Utf8}
+LINE_SCHEMA = pl.Schema({"key": pl.Utf8, "account_code": pl.Utf8, "fund": pl.Utf8, "debit": pl.Int64,
+                         "credit": pl.Int64, "employer_id": pl.Int64, "person_id": pl.Int64, "period": pl.Utf8})
 """The columns of the lines frame: each line names its entry by ``key``."""
 LINE_COLUMNS = ("entry_id", "account_code", "fund", "debit", "credit", "employer_id", "person_id", "period")
 
