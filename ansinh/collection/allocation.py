@@ -114,6 +114,18 @@ def overlaps(money: pl.DataFrame, owed_items: pl.DataFrame) -> pl.DataFrame:
             .sort("employer_id", "transaction_id", "month", "fund", "kind"))
 
 
+def _settled_through(session: Session, employer_ids: Sequence[int], on: dt.date) -> dt.date:
+    """The day to read balances on so that every allocation already written counts as paid.
+
+    Balances count a payment from its value date; an earlier run may have allocated money
+    whose value date is after ``on``. Read on an earlier day, those items would look unpaid
+    and be paid twice.
+    """
+    latest = session.scalar(select(func.max(Allocation.value_date)).where(Allocation.employer_id.in_(
+        list(employer_ids))))
+    return max(on, latest) if latest is not None else on
+
+
 def _run_key(session: Session, on: dt.date) -> str:
     prefix = f"allocate:{on.isoformat()}:"
     runs = session.scalar(select(func.count(func.distinct(Allocation.key))).where(Allocation.key.like(f"{prefix}%")))
@@ -156,7 +168,7 @@ def allocate(*, uow: UnitOfWork, on: dt.date, actor: Actor, at: dt.datetime, emp
         if not money.height:
             return nothing
         who = money.get_column("employer_id").unique().to_list()
-        owed = balances(session, as_of=on, params=params, employer_ids=who)
+        owed = balances(session, as_of=_settled_through(session, who, on), params=params, employer_ids=who)
         rows = overlaps(money, items(owed, allocation_order(params, on)))
         if not rows.height:
             return nothing

@@ -122,3 +122,15 @@ def test_the_collection_account_pays_out_exactly_what_the_funds_receive(db: Engi
     with UnitOfWork(db) as uow:
         keys = list(uow.session.scalars(select(LedgerEntry.key).where(LedgerEntry.source_type == "allocation")))
     assert keys == [f"allocate:2026-05-02:1:{world.units['anh']}"]
+
+
+def test_money_valued_after_the_run_day_is_never_allocated_twice(db: Engine) -> None:
+    """Balances count payments from their value date; allocation must still see every allocation made."""
+    world = build_world(db, months=(MARCH,))
+    _pay(db, world, ("T1", "2026-04-20", MONTH_TOTAL))
+    early = dt.date(2026, 4, 1)  # before the money's value date
+    assert allocate(uow=UnitOfWork(db), on=early, actor=ACCOUNTANT, at=AT).contributions == MONTH_TOTAL
+    _pay(db, world, ("T2", "2026-04-21", 1_000))
+    again = allocate(uow=UnitOfWork(db), on=early, actor=ACCOUNTANT, at=AT)
+    assert (again.key, again.rows) == (None, 0)  # March is paid: the 1,000 stays as credit
+    assert sum(_allocated(db).values()) == MONTH_TOTAL

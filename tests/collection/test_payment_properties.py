@@ -44,7 +44,7 @@ operation = st.one_of(
     st.tuples(st.just("import"), st.lists(line, min_size=1, max_size=4)),
     st.tuples(st.just("reimport"), st.integers(0, 5)),
     st.tuples(st.just("match")),
-    st.tuples(st.just("allocate"), st.integers(0, 3)),
+    st.tuples(st.just("allocate"), st.integers(-60, 3)),
     st.tuples(st.just("manual"), st.sampled_from(["anh", "binh"])),
     st.tuples(st.just("return")),
 )
