@@ -87,6 +87,7 @@ def demo(
     if examples.items:
         filed = _seed_dossiers(engine, accounts, examples.items, now)
         console.print(f"Filed {filed} demo dossiers at different stages (see /officer/dossiers).")
+    _run_collection_cycle(engine, day, accounts, seed)
     _assess_this_month(engine, day, now)
     engine.dispose()
     console.print(f"Demo country ready in {time.perf_counter() - started:.0f} s. People to look up:")
@@ -113,6 +114,26 @@ def _seed_dossiers(engine: Engine, accounts: list[DemoAccount], people: list[Per
                     password=DEMO_PASSWORD)
     return seed_demo_dossiers(uow=UnitOfWork(engine), desk=desk, citizen=people[0], others=people[1:],
                               today=now.date(), now=now)
+
+
+def _run_collection_cycle(engine: Engine, day: dt.date, accounts: list[DemoAccount], seed: int) -> None:
+    """The three months before the day through the contribution cycle (see collection.demo_cycle)."""
+    from ansinh.collection.demo_cycle import run_demo_cycle
+
+    employer = next((a.where for a in accounts if a.role == Role.EMPLOYER), None)
+    cycle = run_demo_cycle(engine=engine, day=day, demo_employer=employer, actor=cli_actor(), seed=seed)
+    console.print(f"Contribution cycle {cycle.months[0]} to {cycle.months[-1]}: {cycle.assessed_rows:,} "
+                  f"employee-months assessed, {cycle.orders:,} payment orders, {cycle.transactions:,} bank "
+                  f"transactions ({cycle.matched:,} matched, {cycle.unmatched:,} left for the accountant), "
+                  f"{cycle.allocated:,} đồng allocated, {cycle.interest:,} đồng late-payment interest, "
+                  f"{cycle.reminders:,} reminders.")
+    for declaration, accepted, rejected in cycle.declarations:
+        console.print(f"  {employer} declaration {declaration}: {accepted} line(s) accepted, {rejected} rejected "
+                      f"(/employer/declarations/{declaration}).")
+    if cycle.back_dated_months:
+        console.print(f"  A back-dated raise re-assessed {cycle.back_dated_months} month(s) already assessed.")
+    for unit_code, score, status in cycle.riskiest:
+        console.print(f"  Risk list: {unit_code} scores {score} ({status}); see /inspector/risk.")
 
 
 def _assess_this_month(engine: Engine, day: dt.date, now: dt.datetime) -> None:

@@ -11,7 +11,8 @@ Deterministic for a seed. Of the employers with an order for the month (total ab
 - everyone else pays the order's total with its reference in the description, some with
   the reference broken by spaces or in lower case, as banks' and payers' software leaves it.
 
-Employers in ``always_pay`` (unit codes) pay in full with the reference whatever the draw.
+Employers in ``always_pay`` (unit codes) pay in full with the reference whatever the draw,
+and those in ``never_pay`` do not pay at all.
 The file has the layout of docs/payments.md and is built as one Polars frame.
 """
 
@@ -47,13 +48,14 @@ def _orders(session: Session, month: dt.date) -> pl.DataFrame:
 
 
 def statement_for(session: Session, *, month: dt.date, on: dt.date, pay_share: float, seed: int,
-                  always_pay: Sequence[str] = ()) -> bytes:
+                  always_pay: Sequence[str] = (), never_pay: Sequence[str] = ()) -> bytes:
     """A statement CSV dated ``on`` of the payments of ``month``'s orders (see the module's shares)."""
     orders = _orders(session, month)
     rng = np.random.default_rng(seed)
     draws = rng.random((3, orders.height))
     forced = pl.col("unit_code").is_in(list(always_pay))
-    frame = orders.with_columns(pays=pl.Series(draws[0] < pay_share) | forced,
+    frame = orders.with_columns(pays=(pl.Series(draws[0] < pay_share) | forced)
+                                & ~pl.col("unit_code").is_in(list(never_pay)),
                                 plain=pl.Series(draws[1] < WITHOUT_REFERENCE) & ~forced,
                                 style=pl.Series((draws[2] * 3).astype(np.int64)))
     payers = frame.filter(pl.col("pays"))

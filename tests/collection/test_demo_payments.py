@@ -54,3 +54,12 @@ def test_the_demo_statement_is_deterministic_and_reconciles_mostly_by_reference(
     summary = match_transactions(uow=UnitOfWork(db), on=ON, actor=ACCOUNTANT, at=AT)
     assert summary.unmatched >= 1  # the odd amount, and any first payment without a reference
     assert summary.by_reference >= lines.height // 2
+
+
+def test_an_employer_that_never_pays_is_left_out_whatever_the_share(db: Engine) -> None:
+    units = _world(db)
+    with UnitOfWork(db) as uow:
+        content = statement_for(uow.session, month=MARCH, on=ON, pay_share=1.0, seed=7, never_pay=[units[1]])
+    payers = pl.read_csv(io.BytesIO(content)).get_column("payer_name").to_list()
+    assert "CONG TY SO 1  DA NANG" not in payers
+    assert len(payers) == EMPLOYERS - 1
