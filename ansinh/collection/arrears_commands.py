@@ -3,6 +3,8 @@
 - ``ansinh arrears ageing [--as-of DATE] [--limit N]``: unpaid dues by age, status, reason;
 - ``ansinh arrears interest --through DATE``: charge interest through a day (again: nothing);
 - ``ansinh arrears remind [--on DATE] [--min-days N] [--every-days N]``: the written reminders;
+- ``ansinh arrears write-off --employer UNIT --decision REF --decided-on DATE --through YYYY-MM --reason TEXT``:
+  record a decision writing off a debt;
 - ``ansinh compliance risk [--as-of DATE] [--limit N]``: employers ranked by risk, with reasons.
 """
 
@@ -19,9 +21,11 @@ from ansinh.collection.arrears import ageing
 from ansinh.collection.interest import charge_interest
 from ansinh.collection.reminders import send_reminders
 from ansinh.collection.risk import MAX_LIMIT, risk_list
+from ansinh.collection.write_offs import write_off
 from ansinh.core import clock
 from ansinh.core.actor import SYSTEM
 from ansinh.core.errors import InvalidInput
+from ansinh.core.periods import parse_month
 
 arrears_app = typer.Typer(help="Arrears: ageing, late-payment interest and written reminders.", no_args_is_help=True)
 compliance_app = typer.Typer(help="Compliance: the risk list of employers.", no_args_is_help=True)
@@ -100,6 +104,27 @@ def remind_command(on: Annotated[str | None, typer.Option("--on", help="The day 
                       f"interest {_money(sent.interest)} đồng ({sent.outbox_key})", soft_wrap=True)
     console.print(f"{len(summary.sent)} reminders written; {summary.skipped_recent} employers reminded in the last "
                   f"{every_days} days. `ansinh outbox deliver` sends them.", soft_wrap=True)
+
+
+@arrears_app.command("write-off")
+@handles_errors
+def write_off_command(
+    employer: Annotated[str, typer.Option("--employer", help="The employer's unit code.")],
+    decision: Annotated[str, typer.Option("--decision", help="The decision's number, e.g. 12/QĐ-BHXH.")],
+    decided_on: Annotated[str, typer.Option("--decided-on", help="The decision's date, YYYY-MM-DD.")],
+    through: Annotated[str, typer.Option("--through", help="The last month written off, YYYY-MM.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the debt will not be collected.")],
+) -> None:
+    """Record a decision writing off an employer's unpaid dues and interest up to a month."""
+    done = write_off(uow=open_uow(), employer_unit_code=employer, decision_ref=decision,
+                     decided_on=_required_date(decided_on, "--decided-on"),
+                     through=parse_month(through, field="--through"), reason=reason, actor=SYSTEM, at=clock.now())
+    if done.already_recorded:
+        console.print(f"[yellow]{done.decision_ref} was already recorded for {done.unit_code}; nothing was "
+                      "changed.[/yellow]", soft_wrap=True)
+    console.print(f"{done.unit_code}: {_money(done.contributions)} đồng of dues and {_money(done.interest)} đồng of "
+                  f"interest written off by {done.decision_ref} ({len(done.months)} months; ledger {done.entry_key}). "
+                  "The months are not credited to the workers.", soft_wrap=True)
 
 
 @compliance_app.command("risk")

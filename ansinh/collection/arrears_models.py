@@ -67,3 +67,30 @@ class Reminder(Base):
     unpaid: Mapped[int] = mapped_column(Money)
     interest: Mapped[int] = mapped_column(Money)
     outbox_key: Mapped[str] = mapped_column(String(120))
+
+
+class WriteOff(Base):
+    """Dues or interest of one month and fund that will not be collected, by a written decision.
+
+    A debt is written off only on a decision of the competent authority (an employer dissolved
+    or bankrupt with nothing left to pay); its reference is kept. The amount stops being owed
+    (and stops bearing interest from ``decided_on``) but the month is **not** credited to the
+    workers' records: only money paid credits a month.
+    """
+
+    __tablename__ = "write_off"
+    __table_args__ = (UniqueConstraint("decision_ref", "employer_id", "month", "fund", "kind"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    decision_ref: Mapped[str] = mapped_column(String(80))
+    """The decision's number, e.g. ``123/QĐ-BHXH``."""
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id"), index=True)
+    month: Mapped[dt.date] = mapped_column(Date)
+    fund: Mapped[str] = mapped_column(String(24))
+    kind: Mapped[str] = mapped_column(String(12))
+    """``contribution`` or ``interest``."""
+    amount: Mapped[int] = mapped_column(Money)
+    decided_on: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(500))
+    written_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    actor: Mapped[str] = mapped_column(String(64))

@@ -4,7 +4,8 @@ Dues are the sum of the month's ``assessment`` rows and of its ``assessment_adju
 rows (re-assessments), per fund, of the shares the employer pays (its own and the
 employee's); the State budget's share is owed by the State, not by the employer. Payments
 reach dues only through ``allocation`` rows. Interest is charged in ``interest_charge``
-rows and settled by allocations of kind ``interest``. Everything here is one grouped SQL
+rows and settled by allocations of kind ``interest``. A debt written off by decision
+(``write_off``) is no longer owed but is not paid either. Everything here is one grouped SQL
 query per table, read into a Polars frame: payment orders, allocation, interest, ageing,
 the risk score and the SI book all start from these frames, and none of them loops over
 rows in Python.
@@ -24,7 +25,7 @@ import polars as pl
 from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from ansinh.collection.arrears_models import InterestCharge
+from ansinh.collection.arrears_models import InterestCharge, WriteOff
 from ansinh.collection.models import Assessment, AssessmentAdjustment
 from ansinh.collection.payment_models import Allocation, AllocationKind, BankTransaction, TransactionStatus
 from ansinh.core.periods import add_months
@@ -109,6 +110,21 @@ def interest_charged(session: Session, *, employer_ids: Sequence[int] | None = N
     return pl.DataFrame(session.execute(query).all(), schema=INTEREST_SCHEMA, orient="row")
 
 
+WRITTEN_OFF_SCHEMA = {"employer_id": pl.Int64, "month": pl.Date, "fund": pl.Utf8, "kind": pl.Utf8,
+                      "written_off": pl.Int64}
+
+
+def written_off(session: Session, *, employer_ids: Sequence[int] | None = None,
+                as_of: dt.date | None = None) -> pl.DataFrame:
+    """Per employer, month, fund and kind: what decisions wrote off (decided on or before ``as_of``)."""
+    conditions = _employer_filter(WriteOff.employer_id, employer_ids)
+    if as_of is not None:
+        conditions.append(WriteOff.decided_on <= as_of)
+    query = (select(WriteOff.employer_id, WriteOff.month, WriteOff.fund, WriteOff.kind, func.sum(WriteOff.amount))
+             .where(*conditions).group_by(WriteOff.employer_id, WriteOff.month, WriteOff.fund, WriteOff.kind))
+    return pl.DataFrame(session.execute(query).all(), schema=WRITTEN_OFF_SCHEMA, orient="row")
+
+
 def credits(session: Session, *, employer_ids: Sequence[int] | None = None) -> pl.DataFrame:
     """Per employer: money matched to it, money allocated, and the difference still to allocate."""
     received = pl.DataFrame(session.execute(
@@ -130,7 +146,8 @@ def credits(session: Session, *, employer_ids: Sequence[int] | None = None) -> p
 
 def balances(session: Session, *, as_of: dt.date, params: ParameterSet,
              employer_ids: Sequence[int] | None = None) -> pl.DataFrame:
-    """Per employer, month and fund: due, paid, unpaid; interest charged, paid, unpaid; deadline, days overdue.
+    """Per employer, month and fund: due, paid, written off, unpaid; interest charged, paid, written off,
+    unpaid; deadline, days overdue.
 
     ``days_overdue`` counts from the day after the deadline to ``as_of`` (0 when not yet
     due or fully paid). Payments count from their value date: a balance on a past day does
@@ -145,21 +162,29 @@ def balances(session: Session, *, as_of: dt.date, params: ParameterSet,
     interest_paid = (paid.filter(pl.col("kind") == AllocationKind.INTEREST.value)
                      .select("employer_id", "month", "fund", pl.col("allocated").alias("interest_paid")))
     keys = ["employer_id", "month", "fund"]
+    gone = written_off(session, employer_ids=employer_ids, as_of=as_of)
     frame = (owed.join(contribution, on=keys, how="full", coalesce=True)
              .join(interest_charged(session, employer_ids=employer_ids), on=keys, how="full", coalesce=True)
              .join(interest_paid, on=keys, how="full", coalesce=True)
-             .with_columns(pl.col("due", "paid", "charged", "interest_paid").fill_null(0))
+             .join(gone.filter(pl.col("kind") == AllocationKind.CONTRIBUTION.value).select(*keys, "written_off"),
+                   on=keys, how="full", coalesce=True)
+             .join(gone.filter(pl.col("kind") == AllocationKind.INTEREST.value)
+                   .select(*keys, pl.col("written_off").alias("interest_written_off")), on=keys, how="full",
+                   coalesce=True)
+             .with_columns(pl.col("due", "paid", "charged", "interest_paid", "written_off",
+                                  "interest_written_off").fill_null(0))
              .rename({"charged": "interest_charged"}))
     months = frame.get_column("month").unique().to_list()
     frame = frame.with_columns(
-        unpaid=pl.col("due") - pl.col("paid"),
-        interest_unpaid=pl.col("interest_charged") - pl.col("interest_paid"),
+        unpaid=pl.col("due") - pl.col("paid") - pl.col("written_off"),
+        interest_unpaid=pl.col("interest_charged") - pl.col("interest_paid") - pl.col("interest_written_off"),
         deadline=deadline_expr(pl.col("month"), params, months),
     )
     overdue = (pl.lit(as_of, dtype=pl.Date) - pl.col("deadline")).dt.total_days()
     return (frame.with_columns(days_overdue=pl.when((pl.col("unpaid") > 0) & (overdue > 0)).then(overdue)
                                .otherwise(0).cast(pl.Int64))
             .filter((pl.col("due") != 0) | (pl.col("paid") != 0) | (pl.col("interest_charged") != 0))
-            .select("employer_id", "month", "fund", "due", "paid", "unpaid", "paid_on", "interest_charged",
-                    "interest_paid", "interest_unpaid", "charged_through", "deadline", "days_overdue")
+            .select("employer_id", "month", "fund", "due", "paid", "written_off", "unpaid", "paid_on",
+                    "interest_charged", "interest_paid", "interest_written_off", "interest_unpaid",
+                    "charged_through", "deadline", "days_overdue")
             .sort(keys))

@@ -23,7 +23,7 @@ from ansinh.accounts.principal import Principal
 from ansinh.accounts.roles import Permission
 from ansinh.api.auth import require
 from ansinh.api.deps import AsOf, UowDep
-from ansinh.collection import arrears, inspections, interest, reminders, risk
+from ansinh.collection import arrears, inspections, interest, reminders, risk, write_offs
 from ansinh.collection.compliance_models import CaseStatus
 from ansinh.collection.compliance_schemas import (
     AgeingReport,
@@ -36,6 +36,7 @@ from ansinh.collection.compliance_schemas import (
     ReminderSummary,
     RiskList,
 )
+from ansinh.collection.write_offs import WrittenOff
 from ansinh.core import clock
 from ansinh.services.dossiers_api import require_any
 
@@ -89,6 +90,30 @@ def send_reminders(data: RemindersIn, uow: UowDep, principal: Accountant) -> Rem
     """Send a written reminder to every employer in arrears not reminded in the last ``every_days`` days."""
     return reminders.send_reminders(uow=uow, on=data.on or clock.today(), actor=principal.actor, at=clock.now(),
                                     min_days_overdue=data.min_days_overdue, every_days=data.every_days)
+
+
+class WriteOffIn(BaseModel):
+    """A decision writing off an employer's debt, as the accountant records it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    employer_unit_code: str = Field(min_length=1, max_length=10)
+    decision_ref: str = Field(description="The decision's number, e.g. 12/QĐ-BHXH.")
+    decided_on: dt.date
+    through: dt.date = Field(description="The last month written off (its first day).")
+    reason: str = Field(max_length=500)
+
+
+@arrears_router.post("/write-offs", status_code=status.HTTP_201_CREATED,
+                     responses={200: {"description": "Recorded before: nothing written.", "model": WrittenOff}})
+def record_write_off(data: WriteOffIn, uow: UowDep, principal: Accountant, response: Response) -> WrittenOff:
+    """Record a decision writing off an employer's unpaid dues and interest up to a month (not credited to workers)."""
+    result = write_offs.write_off(uow=uow, employer_unit_code=data.employer_unit_code,
+                                  decision_ref=data.decision_ref, decided_on=data.decided_on, through=data.through,
+                                  reason=data.reason, actor=principal.actor, at=clock.now())
+    if result.already_recorded:
+        response.status_code = status.HTTP_200_OK
+    return result
 
 
 @compliance_router.get("/risk")

@@ -42,12 +42,12 @@ from decimal import Decimal
 from fractions import Fraction
 
 import polars as pl
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from ansinh.audit.service import record_event
 from ansinh.collection.arrears import employer_frame
-from ansinh.collection.arrears_models import InterestCharge, InterestRun
+from ansinh.collection.arrears_models import InterestCharge, InterestRun, WriteOff
 from ansinh.collection.balances import deadline, deadline_expr, dues, interest_charged
 from ansinh.collection.compliance_schemas import InterestRunSummary
 from ansinh.collection.payment_models import Allocation, AllocationKind
@@ -101,11 +101,17 @@ def rate_table(params: ParameterSet) -> tuple[pl.DataFrame, int]:
 # ----------------------------------------------------------------------------- the computation
 
 def _payments(session: Session) -> pl.DataFrame:
-    """Per employer, month, fund and value date: contributions allocated, summed in SQL."""
-    query = (select(Allocation.employer_id, Allocation.month, Allocation.fund, Allocation.value_date,
-                    func.sum(Allocation.amount))
-             .where(Allocation.kind == AllocationKind.CONTRIBUTION.value)
-             .group_by(Allocation.employer_id, Allocation.month, Allocation.fund, Allocation.value_date))
+    """Per employer, month, fund and day: contributions allocated (by value date) and written off
+    (by the decision's date, from which the debt no longer bears interest), summed in SQL."""
+    paid = (select(Allocation.employer_id, Allocation.month, Allocation.fund, Allocation.value_date.label("point"),
+                   Allocation.amount)
+            .where(Allocation.kind == AllocationKind.CONTRIBUTION.value))
+    gone = (select(WriteOff.employer_id, WriteOff.month, WriteOff.fund, WriteOff.decided_on.label("point"),
+                   WriteOff.amount)
+            .where(WriteOff.kind == AllocationKind.CONTRIBUTION.value))
+    both = union_all(paid, gone).subquery()
+    query = (select(both.c.employer_id, both.c.month, both.c.fund, both.c.point, func.sum(both.c.amount))
+             .group_by(both.c.employer_id, both.c.month, both.c.fund, both.c.point))
     return pl.DataFrame(session.execute(query).all(), orient="row", schema={
         "employer_id": pl.Int64, "month": pl.Date, "fund": pl.Utf8, "point": pl.Date, "paid": pl.Int64})
 

@@ -2,7 +2,8 @@
 
 A month counts towards a person's record (the years that make a pension) only when it is
 **paid**: the person's employer-month is paid when every fund's dues of that month are
-fully allocated (balances' ``unpaid`` is 0 or less for every fund with something due).
+fully allocated (balances' ``paid`` reaches ``due`` for every fund with something due; a
+debt written off by decision is not paid and does not credit the month).
 It is credited on the latest value date of those allocations: the day the last of the
 money reached the collection account. Until then the month shows as ``unpaid`` with its
 deadline, whatever the person's own share withheld from their salary: the book tells them
@@ -77,7 +78,8 @@ def _paid_months(session: Session, employer_ids: list[int], as_of: dt.date, para
     """Per employer-month: paid (every fund's dues allocated), credited on (latest value date), deadline."""
     owed = balances(session, as_of=as_of, params=params, employer_ids=employer_ids)
     return (owed.filter(pl.col("due") > 0).group_by("employer_id", "month")
-            .agg(paid=(pl.col("unpaid") <= 0).all(), credited_on=pl.col("paid_on").max(),
+            .agg(paid=(pl.col("paid") >= pl.col("due")).all(),  # money paid: a write-off does not credit
+                 credited_on=pl.col("paid_on").max(),
                  deadline=pl.col("deadline").first()))
 
 

@@ -101,6 +101,7 @@ ROUTES: dict[str, str | Permission | frozenset[Permission]] = {
     "GET /api/v1/arrears": frozenset({P.PAYMENT_RECONCILE, P.INSPECTION_MANAGE}),
     "POST /api/v1/arrears/interest-runs": P.PAYMENT_RECONCILE,
     "POST /api/v1/arrears/reminders": P.PAYMENT_RECONCILE,
+    "POST /api/v1/arrears/write-offs": P.PAYMENT_RECONCILE,
     "GET /api/v1/compliance/risk": P.INSPECTION_MANAGE,
     "GET /api/v1/inspections": P.INSPECTION_MANAGE,
     "POST /api/v1/inspections": P.INSPECTION_MANAGE,

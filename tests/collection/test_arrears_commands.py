@@ -35,3 +35,16 @@ def test_ageing_interest_reminders_and_risk(cli_env: Engine) -> None:
 
     risk = runner.invoke(app, ["compliance", "risk", "--as-of", "2025-11-16", "--limit", "5"])
     assert risk.exit_code == 0 and unit in risk.output and "days past their deadline" in risk.output
+
+
+def test_a_write_off_is_recorded_from_the_command_line(cli_env: Engine) -> None:
+    uow = UnitOfWork(cli_env)
+    unit, _ = employer_with_workers(uow, salaries=(10_000_000,), start_month="2025-08")
+    assess(uow, dt.date(2025, 8, 1))
+    arguments = ["arrears", "write-off", "--employer", unit, "--decision", "12/QĐ-BHXH", "--decided-on", "2025-12-20",
+                 "--through", "2025-08", "--reason", "Giải thể"]
+    first = CliRunner().invoke(app, arguments)
+    assert first.exit_code == 0, first.output
+    assert "written off by 12/QĐ-BHXH (1 months" in first.output and "not credited" in first.output
+    again = CliRunner().invoke(app, arguments)
+    assert "already recorded" in again.output

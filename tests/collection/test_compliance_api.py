@@ -90,3 +90,21 @@ def test_an_inspector_opens_a_case_from_the_risk_list_records_a_finding_and_clos
     listed = client.get("/api/v1/inspections", params={"status": "closed"}, headers=headers).json()
     assert [c["id"] for c in listed] == [case["id"]] and listed[0]["findings"] == 1
     assert client.get("/api/v1/inspections/999999", headers=headers).json()["code"] == "inspection.not_found"
+
+
+def test_an_accountant_records_a_write_off_once(client: TestClient, db: Engine, unit: str) -> None:
+    headers = officer_headers(db, Role.ACCOUNTANT)
+    body = {"employer_unit_code": unit, "decision_ref": "12/QĐ-BHXH", "decided_on": "2025-12-20",
+            "through": "2025-09-01", "reason": "Doanh nghiệp phá sản"}
+    first = client.post("/api/v1/arrears/write-offs", json=body, headers=headers)
+    assert first.status_code == 201, first.text
+    assert first.json()["months"] == ["2025-08-01", "2025-09-01"] and first.json()["contributions"] > 0
+    again = client.post("/api/v1/arrears/write-offs", json=body, headers=headers)
+    assert again.status_code == 200 and again.json()["already_recorded"]
+    bad = client.post("/api/v1/arrears/write-offs", json=body | {"decision_ref": "13/QĐ", "through": "2025-09-15"},
+                      headers=headers)
+    assert bad.status_code == 422 and bad.json()["code"] == "write_off.through"
+    ageing = client.get("/api/v1/arrears", params={"as_of": "2025-12-20"}, headers=headers).json()
+    assert ageing["rows"][0]["oldest_unpaid_month"] == "2025-10-01"  # August and September are no longer owed
+    inspector = client.post("/api/v1/arrears/write-offs", json=body, headers=officer_headers(db, Role.INSPECTOR))
+    assert inspector.status_code == 403
