@@ -1,3 +1,4 @@
+
 """Pages of arrears and compliance: the inspector's risk list and cases, the accountant's arrears.
 
 - ``/inspector/risk``: employers ranked by score with their reasons and arrears, and a button
@@ -14,7 +15,6 @@ refusal and the error's status; one it accepts redirects (303), so a reload neve
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -29,6 +29,7 @@ from ansinh.collection.compliance_models import FindingKind
 from ansinh.core import clock
 from ansinh.core.errors import AnsinhError, InvalidInput, NotFound
 from ansinh.db.uow import UnitOfWork
+from ansinh.web.forms import form_date
 from ansinh.web.render import redirect, render, render_error
 from ansinh.web.session import page_user
 
@@ -47,11 +48,6 @@ def _case_id(value: str) -> int:
     return int(value)
 
 
-def _day(text: str, field: str) -> dt.date:
-    """A date from a form or the query (default today)."""
-    return parse_date(text.strip() or None, field=field) or clock.today()
-
-
 def _number(text: str, field: str) -> int:
     cleaned = text.replace(".", "").replace(",", "").replace(" ", "").strip()
     if not cleaned.isdigit() or len(cleaned) > 15:
@@ -68,7 +64,7 @@ def _version(text: str) -> int | None:
 
 def _risk_page(request: Request, uow: UnitOfWork, user: Principal, *, as_of: str = "", offset: int = 0,
                error: AnsinhError | None = None) -> HTMLResponse:
-    day = _day(as_of, "as_of")
+    day = form_date(as_of, default=clock.today(), field="as_of")
     ranked = risk.risk_list(uow=uow, as_of=day, limit=PAGE_ROWS, offset=max(offset, 0))
     return render(request, "collection/compliance/risk.html", {
         "user": user, "ranked": ranked, "as_of": day, "error": error,
@@ -150,7 +146,7 @@ def close_case(request: Request, uow: UowDep, user: Inspector, case_id: str, *, 
 
 def _arrears_page(request: Request, uow: UnitOfWork, user: Principal, *, as_of: str = "",
                   error: AnsinhError | None = None) -> HTMLResponse:
-    day = _day(as_of, "as_of")
+    day = form_date(as_of, default=clock.today(), field="as_of")
     return render(request, "collection/compliance/arrears.html", {
         "user": user, "as_of": day, "report": arrears.ageing(uow=uow, as_of=day, limit=AGEING_ROWS),
         "runs": interest.interest_runs(uow=uow), "reminders": reminders.recent_reminders(uow=uow),
@@ -182,7 +178,8 @@ def run_interest(request: Request, uow: UowDep, user: Accountant, through: FormT
 def send_reminders(request: Request, uow: UowDep, user: Accountant, on: FormText = "") -> Response:
     """Send the written reminders due on the day given (default today)."""
     try:
-        reminders.send_reminders(uow=uow, on=_day(on, "on"), actor=user.actor, at=clock.now())
+        reminders.send_reminders(uow=uow, on=form_date(on, default=clock.today(), field="on"), actor=user.actor,
+                                 at=clock.now())
     except AnsinhError as error:
         return _arrears_page(request, uow, user, error=error)
     return redirect(request, str(request.app.url_path_for("compliance_arrears")))

@@ -1,3 +1,4 @@
+
 """Pages of payments: the accountant's statements, unmatched transactions and funds; the employer's
 dues and payment orders; a person's SI book.
 
@@ -10,7 +11,6 @@ status; one they accept redirects (303), so a reload never posts twice.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 import polars as pl
@@ -30,6 +30,7 @@ from ansinh.law import default_parameters
 from ansinh.ledger.chart import INSURANCE_FUNDS, Fund
 from ansinh.ledger.service import trial_balance
 from ansinh.registry.lookups import person_by_id
+from ansinh.web.forms import form_date
 from ansinh.web.render import redirect, render, render_error
 from ansinh.web.session import page_user
 
@@ -128,16 +129,6 @@ def return_page(request: Request, uow: UowDep, user: Accountant, transaction_id:
 
 # ----------------------------------------------------------------------------- funds
 
-def _day(value: str, default: dt.date, field: str) -> dt.date:
-    if not value.strip():
-        return default
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInput(f"{value!r} is not a date", code="report.date", field=field,
-                           rule="a date is written YYYY-MM-DD") from None
-
-
 @router.get("/accountant/funds", name="payment_funds")
 def funds_page(request: Request, uow: UowDep, user: LedgerReader, start: str = "", end: str = "") -> HTMLResponse:
     """The trial balance of a period, balanced or not, and each fund's receivable and money collected."""
@@ -145,8 +136,8 @@ def funds_page(request: Request, uow: UowDep, user: LedgerReader, start: str = "
     context: dict[str, Any] = {"user": user, "start": start or today.replace(month=1, day=1).isoformat(),
                                "end": end or today.isoformat(), "balance": None, "funds": [], "error": None}
     try:
-        books = trial_balance(uow=uow, start=_day(start, today.replace(month=1, day=1), "start"),
-                              end=_day(end, today, "end"))
+        books = trial_balance(uow=uow, start=form_date(start, default=today.replace(month=1, day=1), field="start"),
+                              end=form_date(end, default=today, field="end"))
     except InvalidInput as error:
         return render(request, "collection/payments/funds.html", {**context, "error": error},
                       status_code=error.status)

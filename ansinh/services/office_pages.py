@@ -1,3 +1,4 @@
+
 """The officers' and managers' pages of the public services: the office queue, a dossier
 with the steps the officer may take on it, the messages sent to applicants, the on-time report.
 
@@ -41,6 +42,7 @@ from ansinh.services.dossier_schemas import (
     SupplementRequest,
 )
 from ansinh.services.models import DossierStatus
+from ansinh.web.forms import form_date
 from ansinh.web.render import locale_of, redirect, render, render_error
 from ansinh.web.session import page_user
 
@@ -317,16 +319,6 @@ def rate_chart(offices: Sequence[report.OfficeTotal], locale: str) -> Chart:
     return Chart(bars)
 
 
-def _day(value: str, default: dt.date, field: str) -> dt.date:
-    if not value.strip():
-        return default
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInput(f"{value!r} is not a date", code="report.date", field=field,
-                           rule="a date is written YYYY-MM-DD") from None
-
-
 @router.get("/manager/on-time", name="on_time_page")
 def on_time_page(request: Request, uow: UowDep, user: Manager, start: str = "", end: str = "") -> HTMLResponse:
     """Dossiers decided on time and late in a period, by office and procedure, with a chart by office."""
@@ -335,8 +327,8 @@ def on_time_page(request: Request, uow: UowDep, user: Manager, start: str = "", 
                                "end": end or today.isoformat(), "report": None, "chart": None, "error": None,
                                "percent": percent_of(request), "days": days_of(request)}
     try:
-        answer = report.on_time_report(uow=uow, start=_day(start, today.replace(day=1), "start"),
-                                       end=_day(end, today, "end"), on=today,
+        answer = report.on_time_report(uow=uow, start=form_date(start, default=today.replace(day=1), field="start"),
+                                       end=form_date(end, default=today, field="end"), on=today,
                                        within=report.offices_seen(uow=uow, principal=user, on=today))
     except InvalidInput as error:
         return render(request, "services/report.html", {**context, "error": error}, status_code=error.status)
