@@ -55,25 +55,13 @@ class AssessmentPartition(Base):
     done_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
-class Assessment(Base):
-    """What one participation owes for one month, per share of :data:`COMPULSORY_SHARES`.
+class ChargeAmounts:
+    """The salary, the bases and every share's amount of one participation-month, in đồng.
 
     The share columns are named as :func:`ansinh.rules.contribution_batch.share_column`
     names them (``<payer>_<fund>``), so a frame from ``compute_batch`` is written as it is.
     """
 
-    __tablename__ = "assessment"
-    __table_args__ = (
-        UniqueConstraint("month", "participation_id"),
-        Index("ix_assessment_employer_month", "employer_id", "month"),
-    )
-
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("assessment_run.id"), index=True)
-    month: Mapped[dt.date] = mapped_column(Date)
-    participation_id: Mapped[int] = mapped_column(ForeignKey("participation.id"))
-    person_id: Mapped[int] = mapped_column(Integer, index=True)
-    employer_id: Mapped[int] = mapped_column(Integer)
     salary: Mapped[int] = mapped_column(Money)
     si_base: Mapped[int] = mapped_column(Money)
     hi_base: Mapped[int] = mapped_column(Money)
@@ -93,7 +81,24 @@ class Assessment(Base):
     total: Mapped[int] = mapped_column(Money)
 
 
-class AssessmentAdjustment(Base):
+class Assessment(ChargeAmounts, Base):
+    """What one participation owes for one month, per share of :data:`COMPULSORY_SHARES`."""
+
+    __tablename__ = "assessment"
+    __table_args__ = (
+        UniqueConstraint("month", "participation_id"),
+        Index("ix_assessment_employer_month", "employer_id", "month"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("assessment_run.id"), index=True)
+    month: Mapped[dt.date] = mapped_column(Date)
+    participation_id: Mapped[int] = mapped_column(ForeignKey("participation.id"))
+    person_id: Mapped[int] = mapped_column(Integer, index=True)
+    employer_id: Mapped[int] = mapped_column(Integer)
+
+
+class AssessmentAdjustment(ChargeAmounts, Base):
     """A correction to what was charged for a month already assessed, in signed amounts.
 
     A back-dated declaration (a worker who joined months ago, a salary raised from an earlier
@@ -101,8 +106,10 @@ class AssessmentAdjustment(Base):
     should have cost. The month's ``assessment`` rows are never edited: re-assessment writes
     here the difference, per participation, between what the registry now says was in force
     and what was charged so far (rows and earlier adjustments). What an employer owes for a
-    month is the sum of both tables. ``UNIQUE(reassessment_key, participation_id)`` makes a
-    repeated re-assessment write nothing twice.
+    month is the sum of both tables. Every amount column here, salary and bases included, is
+    a signed difference, so a participation-month's rows in both tables sum to what is now in
+    force. ``UNIQUE(reassessment_key, participation_id)`` makes a repeated re-assessment write
+    nothing twice.
     """
 
     __tablename__ = "assessment_adjustment"
@@ -120,23 +127,4 @@ class AssessmentAdjustment(Base):
     participation_id: Mapped[int] = mapped_column(ForeignKey("participation.id"))
     person_id: Mapped[int] = mapped_column(Integer, index=True)
     employer_id: Mapped[int] = mapped_column(Integer)
-    salary: Mapped[int] = mapped_column(Money)
-    """Every amount column from here on, salary and bases included, is a signed difference:
-    the sum of a participation-month's rows in both tables is what is now in force."""
-    si_base: Mapped[int] = mapped_column(Money)
-    hi_base: Mapped[int] = mapped_column(Money)
-    ui_base: Mapped[int] = mapped_column(Money)
-    employer_retirement_survivor: Mapped[int] = mapped_column(Money)
-    employer_sickness_maternity: Mapped[int] = mapped_column(Money)
-    employer_work_injury: Mapped[int] = mapped_column(Money)
-    employer_unemployment: Mapped[int] = mapped_column(Money)
-    employer_health: Mapped[int] = mapped_column(Money)
-    employee_retirement_survivor: Mapped[int] = mapped_column(Money)
-    employee_unemployment: Mapped[int] = mapped_column(Money)
-    employee_health: Mapped[int] = mapped_column(Money)
-    state_unemployment: Mapped[int] = mapped_column(Money)
-    employer_total: Mapped[int] = mapped_column(Money)
-    employee_total: Mapped[int] = mapped_column(Money)
-    state_total: Mapped[int] = mapped_column(Money)
-    total: Mapped[int] = mapped_column(Money)
     written_on: Mapped[dt.date] = mapped_column(Date)
