@@ -17,10 +17,12 @@ workers joining, leaving and changing) would have an officer change it:
   pay (unpaid or sick leave, a suspended contract: art. 33(5), 34(3));
 - ``resume``: the open suspension ends at the month before ``from_month``.
 
+All but ``join`` are the registry's verbs in :mod:`ansinh.registry.participation_changes`:
+only the registry writes its tables.
+
 A line that breaks a rule raises the rule's :class:`~ansinh.core.errors.AnsinhError`; the
 caller (:func:`ansinh.collection.declarations.declare`) turns it into a rejected line. The
-changes written here other than a join are audited here, one event per change, as the
-registry's own verbs do.
+registry's verbs audit themselves, one event per change.
 """
 
 from __future__ import annotations
@@ -30,24 +32,18 @@ import re
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import delete, or_, select
-from sqlalchemy.orm import Session
-
-from ansinh.audit.service import record_event
 from ansinh.collection.declaration_models import ChangeKind
 from ansinh.collection.declaration_schemas import DeclarationLineIn
 from ansinh.core.actor import Actor
-from ansinh.core.errors import Conflict, InvalidInput
+from ansinh.core.errors import InvalidInput
 from ansinh.core.periods import add_months, format_month, month_start, parse_month
 from ansinh.db.uow import UnitOfWork
+from ansinh.registry import participation_changes as changes
 from ansinh.registry import service as registry
-from ansinh.registry.checks import check_minimum_wage, check_period
 from ansinh.registry.hi_groups import validate_hi_group
 from ansinh.registry.identifiers import name_key
 from ansinh.registry.models import (
     Employer,
-    Participation,
-    ParticipationSuspension,
     Person,
     Scheme,
     SuspensionReason,
@@ -162,36 +158,6 @@ def check_name(person: Person, full_name: str | None) -> None:
                            "would otherwise change another worker's record)")
 
 
-# ----------------------------------------------------------------------------- finding the period
-
-def _in_force(session: Session, person: Person, employer: Employer, month: dt.date) -> Participation:
-    period = session.scalar(select(Participation).where(
-        Participation.person_id == person.id, Participation.employer_id == employer.id,
-        Participation.scheme == Scheme.COMPULSORY.value, Participation.start_month <= month,
-        or_(Participation.end_month.is_(None), Participation.end_month >= month)))
-    if period is None:
-        raise Conflict(f"the worker is not covered by this employer in {format_month(month)}",
-                       code="declaration.not_in_force", field="from_month",
-                       rule="a salary change or a suspension applies to a period the employer has declared")
-    return period
-
-
-def _open(session: Session, person: Person, employer: Employer) -> Participation:
-    period = session.scalar(select(Participation).where(
-        Participation.person_id == person.id, Participation.employer_id == employer.id,
-        Participation.scheme == Scheme.COMPULSORY.value, Participation.end_month.is_(None)))
-    if period is None:
-        raise Conflict("the worker has no open period with this employer", code="declaration.no_open_participation",
-                       field="person_key", rule="a leaver is a worker the employer has declared and not yet ended")
-    return period
-
-
-def _audit(uow: UnitOfWork, *, action: str, person: Person, actor: Actor, at: dt.datetime,
-           detail: dict[str, object]) -> None:
-    record_event(uow=uow, actor=actor, action=action, record_type="person", record_id=person.id, at=at,
-                 detail=detail)
-
-
 # ----------------------------------------------------------------------------- the kinds
 
 def _join(uow: UnitOfWork, person: Person, employer: Employer, line: ParsedLine, *, as_of: dt.date,
@@ -206,128 +172,6 @@ def _join(uow: UnitOfWork, person: Person, employer: Employer, line: ParsedLine,
     return Applied(period.id, line.from_month, None)
 
 
-def _clip_suspensions(session: Session, period: Participation, last: dt.date) -> None:
-    """Suspensions of ``period`` end by ``last``; those wholly after it go."""
-    session.execute(delete(ParticipationSuspension).where(
-        ParticipationSuspension.participation_id == period.id, ParticipationSuspension.start_month > last))
-    for suspension in session.scalars(select(ParticipationSuspension).where(
-            ParticipationSuspension.participation_id == period.id,
-            or_(ParticipationSuspension.end_month.is_(None), ParticipationSuspension.end_month > last))):
-        suspension.end_month = last
-
-
-def _leave(uow: UnitOfWork, person: Person, employer: Employer, line: ParsedLine, *, actor: Actor,
-           at: dt.datetime) -> Applied:
-    period = _open(uow.session, person, employer)
-    if line.from_month < period.start_month:
-        raise InvalidInput(f"{format_month(line.from_month)} is before the period's first month "
-                           f"{format_month(period.start_month)}", code="declaration.leave_before_start",
-                           field="from_month", rule="the last covered month is in the period")
-    period.end_month = line.from_month
-    _clip_suspensions(uow.session, period, line.from_month)
-    uow.session.flush()
-    _audit(uow, action="participation.end", person=person, actor=actor, at=at,
-           detail={"participation_id": period.id, "employer_unit_code": employer.unit_code,
-                   "end_month": format_month(line.from_month)})
-    return Applied(period.id, add_months(line.from_month, 1), None)
-
-
-def _salary(uow: UnitOfWork, person: Person, employer: Employer, line: ParsedLine, *, as_of: dt.date,
-            actor: Actor, at: dt.datetime) -> Applied:
-    session = uow.session
-    salary = _required(line.salary, "salary")
-    check_period(line.from_month, None, as_of=as_of, death_date=None)
-    period = _in_force(session, person, employer, line.from_month)
-    check_minimum_wage(salary, scheme=Scheme.COMPULSORY, region=employer.wage_region, start=line.from_month,
-                       end=period.end_month, as_of=as_of)
-    before = period.monthly_salary
-    if line.from_month == period.start_month:
-        period.monthly_salary = salary
-        changed = period
-    else:
-        changed = Participation(person_id=person.id, employer_id=employer.id, scheme=period.scheme,
-                                hi_group_code=period.hi_group_code, start_month=line.from_month,
-                                end_month=period.end_month, monthly_salary=salary)
-        period.end_month = add_months(line.from_month, -1)
-        session.add(changed)
-        session.flush()
-        _split_suspensions(session, period, changed)
-    session.flush()
-    _audit(uow, action="participation.salary", person=person, actor=actor, at=at,
-           detail={"participation_id": changed.id, "previous_participation_id": period.id,
-                   "employer_unit_code": employer.unit_code, "from_month": format_month(line.from_month),
-                   "monthly_salary": [before, salary]})
-    return Applied(changed.id, line.from_month, changed.end_month)
-
-
-def _split_suspensions(session: Session, old: Participation, new: Participation) -> None:
-    """Suspension months from ``new``'s start move with the months to the new period."""
-    for suspension in session.scalars(select(ParticipationSuspension).where(
-            ParticipationSuspension.participation_id == old.id,
-            or_(ParticipationSuspension.end_month.is_(None),
-                ParticipationSuspension.end_month >= new.start_month))).all():
-        if suspension.start_month >= new.start_month:
-            suspension.participation_id = new.id
-        else:
-            session.add(ParticipationSuspension(participation_id=new.id, start_month=new.start_month,
-                                                end_month=suspension.end_month, reason=suspension.reason))
-            suspension.end_month = old.end_month
-
-
-def _suspend(uow: UnitOfWork, person: Person, employer: Employer, line: ParsedLine, *, actor: Actor,
-             at: dt.datetime) -> Applied:
-    session = uow.session
-    period = _in_force(session, person, employer, line.from_month)
-    end = line.to_month
-    if period.end_month is not None and (end is None or end > period.end_month):
-        if end is not None:
-            raise InvalidInput(f"{format_month(end)} is after the period's last month "
-                               f"{format_month(period.end_month)}", code="declaration.suspension_beyond_period",
-                               field="to_month", rule="months without contributions are months of the period")
-        end = period.end_month
-    overlapping = session.scalar(select(ParticipationSuspension.id).where(
-        ParticipationSuspension.participation_id == period.id,
-        ParticipationSuspension.start_month <= (end or dt.date.max),
-        or_(ParticipationSuspension.end_month.is_(None), ParticipationSuspension.end_month >= line.from_month)))
-    if overlapping is not None:
-        raise Conflict("these months are already declared without contributions",
-                       code="declaration.suspension_overlap", field="from_month",
-                       rule="a month is suspended once", extra={"suspension_id": overlapping})
-    reason = _required(line.reason, "reason")
-    suspension = ParticipationSuspension(participation_id=period.id, start_month=line.from_month, end_month=end,
-                                         reason=reason)
-    session.add(suspension)
-    session.flush()
-    _audit(uow, action="participation.suspend", person=person, actor=actor, at=at,
-           detail={"participation_id": period.id, "suspension_id": suspension.id, "reason": reason.value,
-                   "start_month": format_month(line.from_month),
-                   "end_month": format_month(end) if end else None})
-    return Applied(period.id, line.from_month, end)
-
-
-def _resume(uow: UnitOfWork, person: Person, employer: Employer, line: ParsedLine, *, actor: Actor,
-            at: dt.datetime) -> Applied:
-    session = uow.session
-    suspension = session.scalar(
-        select(ParticipationSuspension)
-        .join(Participation, Participation.id == ParticipationSuspension.participation_id)
-        .where(Participation.person_id == person.id, Participation.employer_id == employer.id,
-               ParticipationSuspension.end_month.is_(None)))
-    if suspension is None:
-        raise Conflict("the worker has no open suspension with this employer", code="declaration.no_open_suspension",
-                       field="person_key", rule="a return to work ends months declared without contributions")
-    if line.from_month <= suspension.start_month:
-        raise InvalidInput(f"{format_month(line.from_month)} is not after the suspension's first month "
-                           f"{format_month(suspension.start_month)}", code="declaration.resume_before_suspension",
-                           field="from_month", rule="a return to work follows at least one suspended month")
-    suspension.end_month = add_months(line.from_month, -1)
-    session.flush()
-    _audit(uow, action="participation.resume", person=person, actor=actor, at=at,
-           detail={"participation_id": suspension.participation_id, "suspension_id": suspension.id,
-                   "end_month": format_month(suspension.end_month)})
-    return Applied(suspension.participation_id, line.from_month, None)
-
-
 def apply_line(uow: UnitOfWork, person: Person, employer: Employer, line: ParsedLine, *, as_of: dt.date,
                actor: Actor, at: dt.datetime) -> Applied:
     """Change the registry as the line says, or raise the rule it breaks (the caller rolls back the line)."""
@@ -335,13 +179,19 @@ def apply_line(uow: UnitOfWork, person: Person, employer: Employer, line: Parsed
         case ChangeKind.JOIN:
             return _join(uow, person, employer, line, as_of=as_of, actor=actor, at=at)
         case ChangeKind.LEAVE:
-            return _leave(uow, person, employer, line, actor=actor, at=at)
+            ended = changes.end_period(uow, person, employer, last_month=line.from_month, actor=actor, at=at)
+            return Applied(ended.id, add_months(line.from_month, 1), None)
         case ChangeKind.SALARY:
-            return _salary(uow, person, employer, line, as_of=as_of, actor=actor, at=at)
+            changed = changes.change_salary(uow, person, employer, from_month=line.from_month,
+                                            salary=_required(line.salary, "salary"), as_of=as_of, actor=actor, at=at)
+            return Applied(changed.id, line.from_month, changed.end_month)
         case ChangeKind.SUSPEND:
-            return _suspend(uow, person, employer, line, actor=actor, at=at)
+            suspension = changes.suspend(uow, person, employer, from_month=line.from_month, to_month=line.to_month,
+                                         reason=_required(line.reason, "reason"), actor=actor, at=at)
+            return Applied(suspension.participation_id, line.from_month, suspension.end_month)
         case ChangeKind.RESUME:
-            return _resume(uow, person, employer, line, actor=actor, at=at)
+            resumed = changes.resume(uow, person, employer, from_month=line.from_month, actor=actor, at=at)
+            return Applied(resumed.participation_id, line.from_month, None)
     raise AssertionError(line.kind)  # pragma: no cover
 
 

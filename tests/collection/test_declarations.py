@@ -161,17 +161,17 @@ REJECTIONS: list[tuple[dict[str, Any], str, str]] = [
      "hi_group.unknown", "hi_group_code"),
     ({"kind": "join", "person_key": AN, "from_month": "2026-04", "salary": SALARY, "hi_group_code": "HT"},
      "hi_group.scheme", "hi_group_code"),
-    ({"kind": "leave", "person_key": AN, "from_month": "2026-04"}, "declaration.no_open_participation", "person_key"),
-    ({"kind": "leave", "person_key": BINH, "from_month": "2025-01"}, "declaration.leave_before_start", "from_month"),
+    ({"kind": "leave", "person_key": AN, "from_month": "2026-04"}, "participation.no_open_participation", "person_key"),
+    ({"kind": "leave", "person_key": BINH, "from_month": "2025-01"}, "participation.leave_before_start", "from_month"),
     ({"kind": "leave", "person_key": BINH, "from_month": "2026-01", "to_month": "2026-02"},
      "declaration.to_month", "to_month"),
-    ({"kind": "salary", "person_key": AN, "from_month": "2026-04", "salary": SALARY}, "declaration.not_in_force",
+    ({"kind": "salary", "person_key": AN, "from_month": "2026-04", "salary": SALARY}, "participation.not_in_force",
      "from_month"),
     ({"kind": "suspend", "person_key": BINH, "from_month": "2026-04", "reason": "holiday"}, "declaration.reason",
      "reason"),
     ({"kind": "suspend", "person_key": BINH, "from_month": "2026-04", "to_month": "2026-03", "reason": "maternity"},
      "period.order", "to_month"),
-    ({"kind": "resume", "person_key": BINH, "from_month": "2026-04"}, "declaration.no_open_suspension", "person_key"),
+    ({"kind": "resume", "person_key": BINH, "from_month": "2026-04"}, "participation.no_open_suspension", "person_key"),
     ({"kind": "join", "person_key": BINH, "from_month": "2026-01", "salary": SALARY}, "participation.overlap",
      "start_month"),
 ]
@@ -331,7 +331,7 @@ def test_suspension_rejections(db: Engine) -> None:
                       {"kind": "resume", "person_key": BINH, "from_month": "2025-12"},
                       {"kind": "salary", "person_key": BINH, "from_month": "2026-02", "salary": "mười triệu"})
     assert [(line.accepted, line.error_code) for line in result.lines] == [
-        (True, None), (False, "declaration.suspension_overlap"), (False, "declaration.suspension_beyond_period"),
-        (True, None), (False, "declaration.resume_before_suspension"), (False, "salary.format")]
+        (True, None), (False, "participation.suspension_overlap"), (False, "participation.suspension_beyond_period"),
+        (True, None), (False, "participation.resume_before_suspension"), (False, "salary.format")]
     # A suspension without an end on a period that ends stops with the period.
     assert _suspensions(uow) == [("2026-01", None, "maternity"), ("2026-04", "2026-06", "sick_leave")]

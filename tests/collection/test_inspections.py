@@ -80,7 +80,7 @@ def test_a_finding_the_declaration_rejects_blocks_closing_and_writes_nothing(db:
     with pytest.raises(Conflict) as refused:
         close_case(uow=uow, case_id=case.id, conclusion="Kết luận", on=ON, actor=INSPECTOR, at=AT)
     assert refused.value.code == "inspection.finding_rejected"
-    assert "[declaration.not_in_force]" in refused.value.message and refused.value.field == "findings.0.from_month"
+    assert "[participation.not_in_force]" in refused.value.message and refused.value.field == "findings.0.from_month"
     with uow:
         assert uow.session.scalar(select(func.count()).select_from(Declaration)) == 0
     assert get_case(uow=uow, case_id=case.id).status == CaseStatus.OPEN
