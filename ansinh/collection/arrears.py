@@ -38,7 +38,7 @@ from ansinh.core.errors import ParameterNotInForce
 from ansinh.db.uow import UnitOfWork
 from ansinh.law import default_parameters
 from ansinh.law.params import ParameterSet
-from ansinh.registry.models import Employer
+from ansinh.registry import extracts
 
 EVASION_KEY = "si.late_payment.evasion_days_after_deadline"
 BUCKETS: tuple[tuple[str, int, int | None], ...] = (
@@ -54,20 +54,13 @@ LATE_BASIS = "Law 41/2024/QH15 art. 38 (chậm đóng)"
 EVASION_BASIS = "Law 41/2024/QH15 art. 39(1) (trốn đóng)"
 CURRENT_BASIS = "Law 41/2024/QH15 art. 34(4)(a) (deadline)"
 STATUS_ORDER = {"evasion": 0, "late": 1, "current": 2}
-EMPLOYER_SCHEMA = {"employer_id": pl.Int64, "unit_code": pl.Utf8, "name": pl.Utf8, "industry_code": pl.Utf8,
-                   "wage_region": pl.Int64}
+EMPLOYER_SCHEMA = pl.Schema({"employer_id": pl.Int64, "unit_code": pl.Utf8, "name": pl.Utf8,
+                             "industry_code": pl.Utf8, "wage_region": pl.Int64})
 
 
 def employer_frame(session: Session, employer_ids: Sequence[int] | None = None) -> pl.DataFrame:
-    """Employers' codes, names, sector (VSIC section) and minimum-wage region, in one query.
-
-    The registry has no columnar extract of employers yet; this reads the five columns the
-    reports show, nothing else, and never writes the registry.
-    """
-    query = select(Employer.id, Employer.unit_code, Employer.name, Employer.industry_code, Employer.wage_region)
-    if employer_ids is not None:
-        query = query.where(Employer.id.in_(list(employer_ids)))
-    return pl.DataFrame(session.execute(query).all(), schema=EMPLOYER_SCHEMA, orient="row")
+    """Employers' codes, names, sector (VSIC section) and minimum-wage region, from the registry's extract."""
+    return extracts.employers(session, employer_ids=employer_ids).select(list(EMPLOYER_SCHEMA)).cast(EMPLOYER_SCHEMA)
 
 
 def evasion_days(params: ParameterSet, as_of: dt.date) -> int | None:

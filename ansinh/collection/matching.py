@@ -42,8 +42,8 @@ from ansinh.db.uow import UnitOfWork
 from ansinh.ledger.chart import Fund
 from ansinh.ledger.schemas import LineIn
 from ansinh.ledger.service import post_entry
-from ansinh.registry.lookups import employer_by_key
-from ansinh.registry.models import Employer
+from ansinh.registry import extracts
+from ansinh.registry.lookups import employer_by_id, employer_by_key
 
 UNIT_CODE_WORD = r"^[A-Z]{2}[0-9]{4}[A-Z]$"
 CHUNK = 500
@@ -62,8 +62,10 @@ def _chunked(session: Session, build: Callable[[list[Any]], Executable], values:
 
 
 def _employers(session: Session, unit_codes: Sequence[str]) -> pl.DataFrame:
-    return _chunked(session, lambda chunk: select(Employer.unit_code, Employer.id).where(Employer.unit_code.in_(chunk)),
-                    unit_codes, {"unit_code": pl.Utf8, "employer_id": pl.Int64})
+    unique = list(dict.fromkeys(unit_codes))
+    parts = [extracts.employers(session, unit_codes=unique[start:start + CHUNK]).select("unit_code", "employer_id")
+             for start in range(0, len(unique), CHUNK)]
+    return pl.concat(parts) if parts else pl.DataFrame(schema={"unit_code": pl.Utf8, "employer_id": pl.Int64})
 
 
 def _one_employer(candidates: pl.DataFrame) -> pl.DataFrame:
@@ -176,8 +178,7 @@ def _note(note: str) -> str:
 
 
 def public(session: Session, txn: BankTransaction) -> TransactionPublic:
-    unit = session.scalar(select(Employer.unit_code).where(Employer.id == txn.employer_id)) \
-        if txn.employer_id is not None else None
+    unit = employer_by_id(session, txn.employer_id).unit_code if txn.employer_id is not None else None
     return TransactionPublic(id=txn.id, bank_code=txn.bank_code, bank_txn_id=txn.bank_txn_id,
                              value_date=txn.value_date, amount=txn.amount, payer_name=txn.payer_name,
                              payer_account=txn.payer_account, description=txn.description, status=txn.status,

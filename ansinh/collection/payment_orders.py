@@ -51,7 +51,7 @@ from ansinh.db import bulk
 from ansinh.db.uow import UnitOfWork
 from ansinh.law import default_parameters
 from ansinh.law.params import ParameterSet
-from ansinh.registry.models import Employer
+from ansinh.registry import extracts
 
 REFERENCE_PREFIX = "BH"
 REFERENCE_LENGTH = 17
@@ -151,11 +151,7 @@ ORDER_COLUMNS = ("reference", "employer_id", "month", "issued_on", "due_on", "mo
 
 def employer_units(session: Session, employer_ids: Sequence[int] | None = None) -> pl.DataFrame:
     """Unit code and name of employers (all, or ``employer_ids``), in one query."""
-    query = select(Employer.id, Employer.unit_code, Employer.name)
-    if employer_ids is not None:
-        query = query.where(Employer.id.in_(list(employer_ids)))
-    return pl.DataFrame(session.execute(query).all(), orient="row",
-                        schema={"employer_id": pl.Int64, "unit_code": pl.Utf8, "name": pl.Utf8})
+    return extracts.employers(session, employer_ids=employer_ids).select("employer_id", "unit_code", "name")
 
 
 def order_amounts(owed: pl.DataFrame, credit: pl.DataFrame, *, month: dt.date) -> pl.DataFrame:

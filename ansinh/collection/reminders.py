@@ -30,7 +30,7 @@ import polars as pl
 from sqlalchemy import select
 
 from ansinh.audit.service import record_event
-from ansinh.collection.arrears import employer_frame, evasion_days
+from ansinh.collection.arrears import evasion_days
 from ansinh.collection.arrears_models import Reminder
 from ansinh.collection.balances import balances
 from ansinh.collection.compliance_schemas import ReminderSent, ReminderSummary
@@ -40,7 +40,7 @@ from ansinh.core.errors import InvalidInput, ParameterNotInForce
 from ansinh.db.uow import UnitOfWork
 from ansinh.law import default_parameters
 from ansinh.law.params import ParameterSet
-from ansinh.registry.models import Employer
+from ansinh.registry import extracts
 from ansinh.services import outbox
 from ansinh.services.models import OutboxChannel
 
@@ -132,8 +132,9 @@ def send_reminders(*, uow: UnitOfWork, on: dt.date, actor: Actor, at: dt.datetim
         interest = (frame.filter(pl.col("employer_id").is_in(chosen)).group_by("employer_id")
                     .agg(pl.col("interest_unpaid").clip(lower_bound=0).sum()))
         interest_of = dict(interest.iter_rows())
-        names = {row["employer_id"]: row for row in employer_frame(session, chosen).to_dicts()}
-        tax_codes = dict(session.execute(select(Employer.id, Employer.tax_code).where(Employer.id.in_(chosen))).all())
+        facts = extracts.employers(session, employer_ids=chosen)
+        names = {row["employer_id"]: row for row in facts.to_dicts()}
+        tax_codes = dict(facts.select("employer_id", "tax_code").iter_rows())
         rate, limit = _rate(params, on), evasion_days(params, on)
         sent = []
         detail = overdue.filter(pl.col("employer_id").is_in(chosen)).sort("employer_id", "month", "fund")
@@ -166,9 +167,11 @@ def recent_reminders(*, uow: UnitOfWork, limit: int = 20) -> list[ReminderSent]:
     """The latest reminders written, newest first."""
     with uow:
         session = uow.session
-        rows = session.execute(select(Reminder, Employer.unit_code, Employer.name)
-                               .join(Employer, Employer.id == Reminder.employer_id)
-                               .order_by(Reminder.sent_on.desc(), Reminder.id.desc()).limit(limit)).all()
-        return [ReminderSent(unit_code=unit_code, name=name, sent_on=reminder.sent_on,
-                             oldest_month=reminder.oldest_month, unpaid=reminder.unpaid, interest=reminder.interest,
-                             outbox_key=reminder.outbox_key) for reminder, unit_code, name in rows]
+        rows = session.scalars(select(Reminder).order_by(Reminder.sent_on.desc(), Reminder.id.desc())
+                               .limit(limit)).all()
+        facts = extracts.employers(session, employer_ids=list({r.employer_id for r in rows}))
+        who = {employer_id: (unit_code, name) for employer_id, unit_code, name in
+               facts.select("employer_id", "unit_code", "name").iter_rows()}
+        return [ReminderSent(unit_code=who[r.employer_id][0], name=who[r.employer_id][1], sent_on=r.sent_on,
+                             oldest_month=r.oldest_month, unpaid=r.unpaid, interest=r.interest,
+                             outbox_key=r.outbox_key) for r in rows]

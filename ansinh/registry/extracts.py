@@ -8,6 +8,7 @@ registry's tables and no run builds a Python object per row.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import polars as pl
 from sqlalchemy import ColumnElement, and_, exists, or_, select
@@ -45,3 +46,20 @@ def compulsory_in_force(session: Session, *, month: dt.date, partition: int = 0,
                          which, ~_suspended(month)))
              .order_by(Participation.id))
     return pl.DataFrame(session.execute(query).all(), schema=IN_FORCE_SCHEMA, orient="row")
+
+
+EMPLOYER_SCHEMA = {"employer_id": pl.Int64, "unit_code": pl.Utf8, "name": pl.Utf8, "tax_code": pl.Utf8,
+                   "industry_code": pl.Utf8, "wage_region": pl.Int64}
+"""The columns of :func:`employers`: what orders, reports and the risk score show of an employer."""
+
+
+def employers(session: Session, *, employer_ids: Sequence[int] | None = None,
+              unit_codes: Sequence[str] | None = None) -> pl.DataFrame:
+    """Employers (all, or those with the given ids or unit codes) as one frame, read with one query."""
+    query = select(Employer.id, Employer.unit_code, Employer.name, Employer.tax_code, Employer.industry_code,
+                   Employer.wage_region)
+    if employer_ids is not None:
+        query = query.where(Employer.id.in_(list(employer_ids)))
+    if unit_codes is not None:
+        query = query.where(Employer.unit_code.in_(list(unit_codes)))
+    return pl.DataFrame(session.execute(query.order_by(Employer.id)).all(), schema=EMPLOYER_SCHEMA, orient="row")
