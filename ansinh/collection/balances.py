@@ -26,17 +26,13 @@ from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from ansinh.collection.arrears_models import InterestCharge, WriteOff
+from ansinh.collection.assessment import EMPLOYER_FUND_COLUMNS
 from ansinh.collection.models import Assessment, AssessmentAdjustment
 from ansinh.collection.payment_models import Allocation, AllocationKind, BankTransaction, TransactionStatus
 from ansinh.core.periods import add_months
 from ansinh.law.params import ParameterSet
-from ansinh.rules.contribution_batch import share_column
-from ansinh.rules.contribution_law import COMPULSORY_SHARES
 
-FUND_SHARES: dict[str, list[str]] = {}
-for _share in COMPULSORY_SHARES:
-    if _share.payer != "state":
-        FUND_SHARES.setdefault(_share.fund, []).append(share_column(_share.payer, _share.fund))
+FUND_SHARES: dict[str, list[str]] = EMPLOYER_FUND_COLUMNS
 """The share columns the employer pays into each fund: its own and the employee's it withholds.
 The State budget's share (the unemployment support) is not the employer's to pay."""
 FUNDS: tuple[str, ...] = tuple(FUND_SHARES)
