@@ -18,7 +18,7 @@ runs from the day after.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import polars as pl
@@ -70,6 +70,26 @@ def _dues_query(table: type[Assessment] | type[AssessmentAdjustment], fund: str,
         conditions.append(table.month <= through)
     return (select(table.employer_id, table.month, literal(fund).label("fund"), func.sum(amount).label("due"))
             .where(*conditions).group_by(table.employer_id, table.month))
+
+
+ChargeFilter = Callable[[type[Assessment] | type[AssessmentAdjustment]], Sequence[ColumnElement[bool]]]
+"""The conditions that pick rows, given the table (both tables have the same columns)."""
+CHARGE_KEYS = ("participation_id", "month", "employer_id", "person_id")
+
+
+def charged(session: Session, columns: Sequence[str], where: ChargeFilter) -> pl.DataFrame:
+    """Per participation-month: each of ``columns`` summed over its run row and its re-assessments.
+
+    A month's charge is never one table: the run's row plus every signed adjustment since.
+    The re-assessment, the SI book and the risk score all read it here, with their own
+    conditions (``where(table)``), one ``UNION ALL`` and one group-by.
+    """
+    parts = [select(*(getattr(table, k) for k in CHARGE_KEYS), *(getattr(table, c) for c in columns))
+             .where(*where(table)) for table in (Assessment, AssessmentAdjustment)]
+    schema = {"participation_id": pl.Int64, "month": pl.Date, "employer_id": pl.Int64,
+              "person_id": pl.Int64} | dict.fromkeys(columns, pl.Int64)
+    rows = pl.DataFrame(session.execute(union_all(*parts)).all(), schema=schema, orient="row")
+    return rows.group_by(CHARGE_KEYS).agg(pl.col(c).sum() for c in columns)
 
 
 def dues(session: Session, *, employer_ids: Sequence[int] | None = None,

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 import polars as pl
 from pydantic import BaseModel
-from sqlalchemy import select, union_all
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ansinh.collection.assessment import (
@@ -34,7 +34,8 @@ from ansinh.collection.assessment import (
     charge,
     fund_lines,
 )
-from ansinh.collection.models import Assessment, AssessmentAdjustment, AssessmentPartition, AssessmentRun
+from ansinh.collection.balances import charged
+from ansinh.collection.models import AssessmentAdjustment, AssessmentPartition, AssessmentRun
 from ansinh.core.actor import Actor
 from ansinh.core.periods import format_month
 from ansinh.db import bulk
@@ -82,13 +83,8 @@ def _assessed_for(session: Session, month: dt.date, employer_id: int) -> bool:
 
 def _charged_so_far(session: Session, month: dt.date, employer_id: int) -> pl.DataFrame:
     """Per participation: the sum of its run row and adjustments for the month."""
-    parts = [select(table.participation_id, table.person_id, *(getattr(table, c) for c in AMOUNT_COLUMNS))
-             .where(table.month == month, table.employer_id == employer_id)
-             for table in (Assessment, AssessmentAdjustment)]
-    schema = {"participation_id": pl.Int64, "person_id": pl.Int64} | dict.fromkeys(AMOUNT_COLUMNS, pl.Int64)
-    rows = pl.DataFrame(session.execute(union_all(*parts)).all(), schema=schema, orient="row")
-    return rows.group_by("participation_id").agg(pl.col("person_id").first(),
-                                                 *(pl.col(c).sum() for c in AMOUNT_COLUMNS))
+    return charged(session, AMOUNT_COLUMNS, lambda table: [table.month == month, table.employer_id == employer_id]
+                   ).drop("month", "employer_id")
 
 
 def _differences(should: pl.DataFrame, charged: pl.DataFrame) -> pl.DataFrame:

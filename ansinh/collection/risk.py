@@ -21,15 +21,15 @@ from pathlib import Path
 
 import polars as pl
 from pydantic import BaseModel, ConfigDict, ValidationError
-from sqlalchemy import func, select, union_all
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ansinh.collection.arrears import ageing_frame, employer_frame, evasion_days
-from ansinh.collection.balances import dues
+from ansinh.collection.balances import charged, dues
 from ansinh.collection.compliance_models import CaseStatus, InspectionCase
 from ansinh.collection.compliance_schemas import RiskList, RiskReason, RiskRow
 from ansinh.collection.declaration_models import Declaration
-from ansinh.collection.models import Assessment, AssessmentAdjustment
+from ansinh.collection.models import Assessment
 from ansinh.core import strict_yaml
 from ansinh.core.errors import InvalidInput
 from ansinh.core.periods import add_months
@@ -100,12 +100,8 @@ def _share(figure: pl.Expr, factor: Factor) -> pl.Expr:
 
 def _salaries(session: Session, first: dt.date, last: dt.date) -> pl.DataFrame:
     """Per month, participation and employer: the salary now charged (run rows plus re-assessments)."""
-    parts = [select(table.month, table.participation_id, table.employer_id, table.salary)
-             .where(table.month >= first, table.month <= last) for table in (Assessment, AssessmentAdjustment)]
-    rows = pl.DataFrame(session.execute(union_all(*parts)).all(), orient="row", schema={
-        "month": pl.Date, "participation_id": pl.Int64, "employer_id": pl.Int64, "salary": pl.Int64})
-    return (rows.group_by("month", "participation_id", "employer_id").agg(pl.col("salary").sum())
-            .filter(pl.col("salary") > 0))
+    return (charged(session, ["salary"], lambda table: [table.month >= first, table.month <= last])
+            .select("month", "participation_id", "employer_id", "salary").filter(pl.col("salary") > 0))
 
 
 def _late_declarations(session: Session, since: dt.date, as_of: dt.date) -> pl.DataFrame:

@@ -23,13 +23,12 @@ import datetime as dt
 from typing import Any
 
 import polars as pl
-from sqlalchemy import select, union_all
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ansinh.audit.service import record_event
 from ansinh.collection.assessment import SHARE_COLUMNS
-from ansinh.collection.balances import balances
-from ansinh.collection.models import Assessment, AssessmentAdjustment
+from ansinh.collection.balances import balances, charged
 from ansinh.collection.payment_orders import employer_units
 from ansinh.collection.payment_schemas import SiBook, SiBookMonth
 from ansinh.core.actor import Actor
@@ -50,12 +49,7 @@ AMOUNTS = ("salary", *SHARE_COLUMNS, "total")
 
 def _charged(session: Session, person_id: int) -> pl.DataFrame:
     """The person's assessment rows and re-assessments, summed per participation and month."""
-    parts = [select(table.participation_id, table.month, table.employer_id, *(getattr(table, c) for c in AMOUNTS))
-             .where(table.person_id == person_id) for table in (Assessment, AssessmentAdjustment)]
-    schema = {"participation_id": pl.Int64, "month": pl.Date, "employer_id": pl.Int64} | dict.fromkeys(AMOUNTS,
-                                                                                                      pl.Int64)
-    rows = pl.DataFrame(session.execute(union_all(*parts)).all(), schema=schema, orient="row")
-    return (rows.group_by("participation_id", "month", "employer_id").agg(pl.col(c).sum() for c in AMOUNTS)
+    return (charged(session, AMOUNTS, lambda table: [table.person_id == person_id]).drop("person_id")
             .filter(pl.col("total") != 0))
 
 
