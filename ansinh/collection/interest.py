@@ -1,7 +1,7 @@
 """Late-payment interest: a run charges every unpaid balance, day by day, up to a date.
 
 The law (Law 41/2024/QH15 arts. 38(1), 40(1), 41(1)): interest is the daily rate
-(``si.late_payment.daily_interest_rate``, 0.03 % a day from 2025-07-01) × the amount unpaid ×
+(the parameter ``si.late_payment.daily_interest_rate``, with values from 2025-07-01) × the amount unpaid ×
 the days it is late, counted from the day **after** the deadline. Here, per employer, month
 and fund:
 
