@@ -21,12 +21,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import polars as pl
+
 from ansinh.accounts.principal import Principal
 from ansinh.accounts.roles import Role
 from ansinh.core.errors import NotFound
 from ansinh.db.uow import UnitOfWork
 from ansinh.org.directory import offices_by_id, responsible_office
 from ansinh.org.service import commune_infos
+from ansinh.registry import extracts
 from ansinh.registry.lookups import employer_by_id, employer_by_key, has_declared, person_by_key
 from ansinh.registry.schemas import EmployerList, ParticipationPublic, PersonFile, PersonList
 
@@ -121,6 +124,23 @@ def visible_employers(*, uow: UnitOfWork, principal: Principal, employers: Emplo
         return employers
     items = [e for e in employers.items if _sees(check_employer, uow, principal, e.unit_code, on)]
     return EmployerList(items=items, count=len(items))
+
+
+def visible_employer_ids(*, uow: UnitOfWork, principal: Principal, on: dt.date) -> set[int] | None:
+    """The ids of the employers a staff principal may see on ``on``; None when it sees them all.
+
+    For the lists that rank or age every employer (the risk list, arrears): the office's
+    reach is decided once per commune where employers are located, not once per employer.
+    """
+    if principal.national:
+        return None
+    with uow:
+        located = extracts.employers(uow.session).select("employer_id", "address_commune_id")
+        if principal.role in {Role.EMPLOYER, Role.CITIZEN, Role.FACILITY}:
+            return {principal.employer_id} if principal.role == Role.EMPLOYER and principal.employer_id else set()
+        covered = {commune for commune in located.get_column("address_commune_id").unique().to_list()
+                   if _covers(uow, principal, commune, on)}
+    return set(located.filter(pl.col("address_commune_id").is_in(list(covered))).get_column("employer_id").to_list())
 
 
 def employer_unit_code(*, uow: UnitOfWork, principal: Principal) -> str | None:

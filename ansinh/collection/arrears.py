@@ -25,7 +25,7 @@ ageing counts what is unpaid now, aged on ``as_of``). Months after ``as_of`` are
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import polars as pl
 from sqlalchemy import func, select
@@ -146,11 +146,13 @@ def ageing_frame(session: Session, *, as_of: dt.date, params: ParameterSet,
 
 
 def ageing(*, uow: UnitOfWork, as_of: dt.date, params: ParameterSet | None = None, limit: int | None = None,
-           offset: int = 0) -> AgeingReport:
-    """The ageing of every employer's arrears on ``as_of``: evasion first, then late, most overdue first."""
+           offset: int = 0, employer_ids: Collection[int] | None = None) -> AgeingReport:
+    """The ageing of every employer's arrears on ``as_of`` (or of ``employer_ids``: a jurisdiction):
+    evasion first, then late, most overdue first."""
     params = params or default_parameters()
     with uow:
-        frame = ageing_frame(uow.session, as_of=as_of, params=params)
+        frame = ageing_frame(uow.session, as_of=as_of, params=params,
+                             employer_ids=None if employer_ids is None else list(employer_ids))
     totals = {name: int(frame.get_column(name).sum()) for name in AMOUNT_COLUMNS} if frame.height else dict.fromkeys(
         AMOUNT_COLUMNS, 0)
     shown = frame.slice(offset, limit)

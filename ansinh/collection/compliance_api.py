@@ -24,6 +24,7 @@ from ansinh.accounts.roles import Permission
 from ansinh.api.auth import require
 from ansinh.api.deps import AsOf, UowDep
 from ansinh.collection import arrears, inspections, interest, reminders, risk, write_offs
+from ansinh.collection.compliance_access import case_in_reach, check_employer, visible_employer_ids
 from ansinh.collection.compliance_models import CaseStatus
 from ansinh.collection.compliance_schemas import (
     AgeingReport,
@@ -69,10 +70,11 @@ class RemindersIn(BaseModel):
 
 
 @arrears_router.get("")
-def get_ageing(uow: UowDep, _reader: ArrearsReader, as_of: AsOf, limit: Limit = 200,
+def get_ageing(uow: UowDep, reader: ArrearsReader, as_of: AsOf, limit: Limit = 200,
                offset: Offset = 0) -> AgeingReport:
     """Every employer's unpaid dues by days past the deadline, unpaid interest and status (late, evasion)."""
-    return arrears.ageing(uow=uow, as_of=as_of, limit=limit, offset=offset)
+    return arrears.ageing(uow=uow, as_of=as_of, limit=limit, offset=offset,
+                          employer_ids=visible_employer_ids(uow=uow, principal=reader, on=clock.today()))
 
 
 @arrears_router.post("/interest-runs", status_code=status.HTTP_201_CREATED,
@@ -108,6 +110,8 @@ class WriteOffIn(BaseModel):
                      responses={200: {"description": "Recorded before: nothing written.", "model": WrittenOff}})
 def record_write_off(data: WriteOffIn, uow: UowDep, principal: Accountant, response: Response) -> WrittenOff:
     """Record a decision writing off an employer's unpaid dues and interest up to a month (not credited to workers)."""
+    check_employer(uow=uow, principal=principal, key=data.employer_unit_code, on=clock.today(),
+                   field="employer_unit_code")
     result = write_offs.write_off(uow=uow, employer_unit_code=data.employer_unit_code,
                                   decision_ref=data.decision_ref, decided_on=data.decided_on, through=data.through,
                                   reason=data.reason, actor=principal.actor, at=clock.now())
@@ -117,34 +121,39 @@ def record_write_off(data: WriteOffIn, uow: UowDep, principal: Accountant, respo
 
 
 @compliance_router.get("/risk")
-def get_risk(uow: UowDep, _inspector: Inspector, as_of: AsOf, limit: Limit = 50, offset: Offset = 0) -> RiskList:
+def get_risk(uow: UowDep, inspector: Inspector, as_of: AsOf, limit: Limit = 50, offset: Offset = 0) -> RiskList:
     """Employers ranked by compliance risk score, highest first, each with its reasons."""
-    return risk.risk_list(uow=uow, as_of=as_of, limit=limit, offset=offset)
+    return risk.risk_list(uow=uow, as_of=as_of, limit=limit, offset=offset,
+                          employer_ids=visible_employer_ids(uow=uow, principal=inspector, on=clock.today()))
 
 
 @inspections_router.get("")
-def list_cases(uow: UowDep, _inspector: Inspector, case_status: Annotated[CaseStatus | None, Query(
+def list_cases(uow: UowDep, inspector: Inspector, case_status: Annotated[CaseStatus | None, Query(
         alias="status", description="Only open or closed cases.")] = None, limit: Limit = 100) -> list[CaseSummary]:
     """Inspection cases, open ones first, newest first."""
-    return inspections.list_cases(uow=uow, status=case_status, limit=min(limit, inspections.LIST_LIMIT))
+    return inspections.list_cases(uow=uow, status=case_status, limit=min(limit, inspections.LIST_LIMIT),
+                                  employer_ids=visible_employer_ids(uow=uow, principal=inspector, on=clock.today()))
 
 
 @inspections_router.post("", status_code=status.HTTP_201_CREATED)
 def open_case(data: CaseOpen, uow: UowDep, principal: Inspector) -> CasePublic:
     """Open a case on an employer, keeping today's risk score and reasons (one open case per employer)."""
+    check_employer(uow=uow, principal=principal, key=data.employer_unit_code, on=clock.today(),
+                   field="employer_unit_code")
     return inspections.open_case(uow=uow, employer_unit_code=data.employer_unit_code, on=clock.today(),
                                  actor=principal.actor, at=clock.now())
 
 
 @inspections_router.get("/{case_id}")
-def get_case(case_id: CaseId, uow: UowDep, _inspector: Inspector) -> CasePublic:
+def get_case(case_id: CaseId, uow: UowDep, inspector: Inspector) -> CasePublic:
     """A case with its findings, its declaration and the extra dues it brought."""
-    return inspections.get_case(uow=uow, case_id=case_id)
+    return case_in_reach(uow=uow, principal=inspector, case_id=case_id, on=clock.today())
 
 
 @inspections_router.post("/{case_id}/findings", status_code=status.HTTP_201_CREATED)
 def add_finding(case_id: CaseId, data: FindingIn, uow: UowDep, principal: Inspector) -> CasePublic:
     """Record a finding: a worker not declared, or a salary declared too low, from a month."""
+    case_in_reach(uow=uow, principal=principal, case_id=case_id, on=clock.today())
     return inspections.add_finding(uow=uow, case_id=case_id, kind=data.kind, person_key=data.person_key,
                                    from_month=data.from_month, salary=data.salary, note=data.note, on=clock.today(),
                                    actor=principal.actor, at=clock.now(), version=data.version)
@@ -153,6 +162,7 @@ def add_finding(case_id: CaseId, data: FindingIn, uow: UowDep, principal: Inspec
 @inspections_router.post("/{case_id}/close")
 def close_case(case_id: CaseId, data: CaseClose, uow: UowDep, principal: Inspector) -> CasePublic:
     """Close the case: its findings are declared for the employer and re-assessed; a rejected finding blocks it."""
+    case_in_reach(uow=uow, principal=principal, case_id=case_id, on=clock.today())
     return inspections.close_case(uow=uow, case_id=case_id, conclusion=data.conclusion, on=clock.today(),
                                   actor=principal.actor, at=clock.now(), version=data.version)
 

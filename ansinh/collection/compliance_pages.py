@@ -25,6 +25,7 @@ from ansinh.accounts.roles import Permission
 from ansinh.api.deps import UowDep
 from ansinh.cli_support import parse_date
 from ansinh.collection import arrears, inspections, interest, reminders, risk
+from ansinh.collection.compliance_access import case_in_reach, check_employer, visible_employer_ids
 from ansinh.collection.compliance_models import FindingKind
 from ansinh.core import clock
 from ansinh.core.errors import AnsinhError, InvalidInput, NotFound
@@ -65,7 +66,8 @@ def _version(text: str) -> int | None:
 def _risk_page(request: Request, uow: UnitOfWork, user: Principal, *, as_of: str = "", offset: int = 0,
                error: AnsinhError | None = None) -> HTMLResponse:
     day = form_date(as_of, default=clock.today(), field="as_of")
-    ranked = risk.risk_list(uow=uow, as_of=day, limit=PAGE_ROWS, offset=max(offset, 0))
+    ranked = risk.risk_list(uow=uow, as_of=day, limit=PAGE_ROWS, offset=max(offset, 0),
+                            employer_ids=visible_employer_ids(uow=uow, principal=user, on=clock.today()))
     return render(request, "collection/compliance/risk.html", {
         "user": user, "ranked": ranked, "as_of": day, "error": error,
     }, status_code=error.status if error else 200)
@@ -81,6 +83,8 @@ def risk_page(request: Request, uow: UowDep, user: Inspector, as_of: str = "", o
 def open_case(request: Request, uow: UowDep, user: Inspector, employer_unit_code: FormText = "") -> Response:
     """Open a case on the employer chosen in the list; then show the case."""
     try:
+        check_employer(uow=uow, principal=user, key=employer_unit_code.strip(), on=clock.today(),
+                       field="employer_unit_code")
         case = inspections.open_case(uow=uow, employer_unit_code=employer_unit_code.strip(), on=clock.today(),
                                      actor=user.actor, at=clock.now())
     except AnsinhError as error:
@@ -94,13 +98,15 @@ def open_case(request: Request, uow: UowDep, user: Inspector, employer_unit_code
 def cases_page(request: Request, uow: UowDep, user: Inspector) -> HTMLResponse:
     """The inspection cases, open ones first."""
     return render(request, "collection/compliance/cases.html",
-                  {"user": user, "cases": inspections.list_cases(uow=uow, limit=inspections.LIST_LIMIT)})
+                  {"user": user, "cases": inspections.list_cases(
+                      uow=uow, limit=inspections.LIST_LIMIT,
+                      employer_ids=visible_employer_ids(uow=uow, principal=user, on=clock.today()))})
 
 
 def _case_page(request: Request, uow: UnitOfWork, user: Principal, case_id: int,
                error: AnsinhError | None = None) -> HTMLResponse:
     try:
-        case = inspections.get_case(uow=uow, case_id=case_id)
+        case = case_in_reach(uow=uow, principal=user, case_id=case_id, on=clock.today())
     except NotFound as missing:
         return render_error(request, missing, value=str(case_id))
     return render(request, "collection/compliance/case.html", {
@@ -121,6 +127,7 @@ def add_finding(request: Request, uow: UowDep, user: Inspector, case_id: str, *,
     """Record a finding on the case, then show it again."""
     number = _case_id(case_id)
     try:
+        case_in_reach(uow=uow, principal=user, case_id=number, on=clock.today())
         inspections.add_finding(uow=uow, case_id=number, kind=kind, person_key=person_key.strip(),
                                 from_month=from_month.strip(), salary=_number(salary, "salary"), note=note,
                                 on=clock.today(), actor=user.actor, at=clock.now(), version=_version(version))
@@ -135,6 +142,7 @@ def close_case(request: Request, uow: UowDep, user: Inspector, case_id: str, *, 
     """Close the case: its findings are declared for the employer; the page then shows the extra dues."""
     number = _case_id(case_id)
     try:
+        case_in_reach(uow=uow, principal=user, case_id=number, on=clock.today())
         inspections.close_case(uow=uow, case_id=number, conclusion=conclusion, on=clock.today(), actor=user.actor,
                                at=clock.now(), version=_version(version))
     except AnsinhError as error:
@@ -148,7 +156,9 @@ def _arrears_page(request: Request, uow: UnitOfWork, user: Principal, *, as_of: 
                   error: AnsinhError | None = None) -> HTMLResponse:
     day = form_date(as_of, default=clock.today(), field="as_of")
     return render(request, "collection/compliance/arrears.html", {
-        "user": user, "as_of": day, "report": arrears.ageing(uow=uow, as_of=day, limit=AGEING_ROWS),
+        "user": user, "as_of": day,
+        "report": arrears.ageing(uow=uow, as_of=day, limit=AGEING_ROWS,
+                                 employer_ids=visible_employer_ids(uow=uow, principal=user, on=clock.today())),
         "runs": interest.interest_runs(uow=uow), "reminders": reminders.recent_reminders(uow=uow),
         "error": error, "today": clock.today(),
     }, status_code=error.status if error else 200)

@@ -21,6 +21,7 @@ it saw gets a Conflict when someone else changed the case meanwhile (optimistic 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 import polars as pl
 from sqlalchemy import func, or_, select
@@ -227,8 +228,9 @@ def get_case(*, uow: UnitOfWork, case_id: int) -> CasePublic:
         return _public(uow.session, _case(uow.session, case_id))
 
 
-def list_cases(*, uow: UnitOfWork, status: CaseStatus | None = None, limit: int = 100) -> list[CaseSummary]:
-    """Cases, open ones first, newest first."""
+def list_cases(*, uow: UnitOfWork, status: CaseStatus | None = None, limit: int = 100,
+               employer_ids: Collection[int] | None = None) -> list[CaseSummary]:
+    """Cases (of ``employer_ids`` only, when given: a jurisdiction), open ones first, newest first."""
     if not 1 <= limit <= LIST_LIMIT:
         raise InvalidInput(f"limit {limit}", code="inspection.limit", field="limit",
                            rule=f"a list has 1 to {LIST_LIMIT} cases")
@@ -244,6 +246,8 @@ def list_cases(*, uow: UnitOfWork, status: CaseStatus | None = None, limit: int 
                  .limit(limit))
         if status is not None:
             query = query.where(InspectionCase.status == status.value)
+        if employer_ids is not None:
+            query = query.where(InspectionCase.employer_id.in_(list(employer_ids)))
         rows = session.execute(query).all()
         names = {row["employer_id"]: row for row in employer_frame(session, [c.employer_id for c, _ in rows])
                  .to_dicts()}

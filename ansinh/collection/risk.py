@@ -16,6 +16,7 @@ The score ranks employers for an inspector's attention; it decides nothing about
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
 
@@ -276,13 +277,19 @@ def risk_scores(*, uow: UnitOfWork, as_of: dt.date, params: ParameterSet | None 
 
 
 def risk_list(*, uow: UnitOfWork, as_of: dt.date, limit: int = 50, offset: int = 0,
-              params: ParameterSet | None = None) -> RiskList:
-    """A page of the ranked list: the ``limit`` employers from ``offset``, highest score first."""
+              params: ParameterSet | None = None, employer_ids: Collection[int] | None = None) -> RiskList:
+    """A page of the ranked list: the ``limit`` employers from ``offset``, highest score first.
+
+    ``employer_ids`` keeps only those employers (an inspector's jurisdiction); their ranks
+    and scores are the national ones, since peers are compared across the country.
+    """
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"limit {limit}", code="risk.limit", field="limit", rule=f"a page has 1 to {MAX_LIMIT} rows")
     if offset < 0:
         raise InvalidInput(f"offset {offset}", code="risk.offset", field="offset", rule="offset is 0 or more")
     frame = risk_scores(uow=uow, as_of=as_of, params=params)
+    if employer_ids is not None:
+        frame = frame.filter(pl.col("employer_id").is_in(list(employer_ids)))
     rows = []
     for row in frame.slice(offset, limit).to_dicts():
         reasons = sorted((RiskReason.model_validate(r) for r in row.pop("reasons")), key=lambda r: -r.points)

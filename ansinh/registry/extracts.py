@@ -49,7 +49,7 @@ def compulsory_in_force(session: Session, *, month: dt.date, partition: int = 0,
 
 
 EMPLOYER_SCHEMA = {"employer_id": pl.Int64, "unit_code": pl.Utf8, "name": pl.Utf8, "tax_code": pl.Utf8,
-                   "industry_code": pl.Utf8, "wage_region": pl.Int64}
+                   "industry_code": pl.Utf8, "wage_region": pl.Int64, "address_commune_id": pl.Int64}
 """The columns of :func:`employers`: what orders, reports and the risk score show of an employer."""
 
 
@@ -57,7 +57,7 @@ def employers(session: Session, *, employer_ids: Sequence[int] | None = None,
               unit_codes: Sequence[str] | None = None) -> pl.DataFrame:
     """Employers (all, or those with the given ids or unit codes) as one frame, read with one query."""
     query = select(Employer.id, Employer.unit_code, Employer.name, Employer.tax_code, Employer.industry_code,
-                   Employer.wage_region)
+                   Employer.wage_region, Employer.address_commune_id)
     if employer_ids is not None:
         query = query.where(Employer.id.in_(list(employer_ids)))
     if unit_codes is not None:

@@ -9,12 +9,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from ansinh.accounts import service
+from ansinh.accounts.models import AccountKind
 from ansinh.accounts.roles import Role
 from ansinh.api.app import create_app
 from ansinh.db.uow import UnitOfWork
 from tests.collection.arrears_helpers import assess, employer_with_workers
 from tests.factories import register_person
-from tests.signin import officer_headers
+from tests.signin import BY_ADMIN, PASSWORD, bearer, officer_headers
 
 AUGUST, SEPTEMBER, OCTOBER = (dt.date(2025, m, 1) for m in (8, 9, 10))
 HIDDEN = "001185007777"
@@ -108,3 +110,32 @@ def test_an_accountant_records_a_write_off_once(client: TestClient, db: Engine, 
     assert ageing["rows"][0]["oldest_unpaid_month"] == "2025-10-01"  # August and September are no longer owed
     inspector = client.post("/api/v1/arrears/write-offs", json=body, headers=officer_headers(db, Role.INSPECTOR))
     assert inspector.status_code == 403
+
+
+def _staff_at(db: Engine, office_code: str, role: Role) -> dict[str, str]:
+    name = f"{role.value}.{office_code.lower()}"
+    service.create_account(uow=UnitOfWork(db), username=name, kind=AccountKind.STAFF, display_name=name,
+                           password=PASSWORD, **BY_ADMIN)
+    service.add_posting(uow=UnitOfWork(db), username=name, office_code=office_code, role=role,
+                        valid_from=dt.date(2025, 7, 1), **BY_ADMIN)
+    return bearer(db, name)
+
+
+def test_a_provincial_office_sees_only_the_employers_of_its_area(client: TestClient, db: Engine, unit: str) -> None:
+    hanoi, hcmc = _staff_at(db, "P34-01", Role.INSPECTOR), _staff_at(db, "P34-79", Role.INSPECTOR)
+    as_of = {"as_of": "2025-11-16"}
+    assert [r["unit_code"] for r in client.get("/api/v1/compliance/risk", params=as_of,
+                                               headers=hanoi).json()["rows"]] == [unit]
+    away = client.get("/api/v1/compliance/risk", params=as_of, headers=hcmc).json()
+    assert away["rows"] == [] and away["total"] == 0
+    refused = client.post("/api/v1/inspections", json={"employer_unit_code": unit}, headers=hcmc)
+    assert refused.status_code == 404 and refused.json()["code"] == "employer.not_found"
+    case = client.post("/api/v1/inspections", json={"employer_unit_code": unit}, headers=hanoi).json()
+    hidden = client.get(f"/api/v1/inspections/{case['id']}", headers=hcmc)
+    nobody = client.get("/api/v1/inspections/999999", headers=hcmc)
+    assert hidden.status_code == nobody.status_code == 404
+    assert hidden.json()["code"] == nobody.json()["code"] == "inspection.not_found"
+    assert client.get("/api/v1/inspections", headers=hcmc).json() == []
+    assert [c["unit_code"] for c in client.get("/api/v1/inspections", headers=hanoi).json()] == [unit]
+    accountant = _staff_at(db, "P34-79", Role.ACCOUNTANT)
+    assert client.get("/api/v1/arrears", params=as_of, headers=accountant).json()["rows"] == []

@@ -88,3 +88,14 @@ def test_others_may_not_open_these_pages(db: Engine, client: TestClient) -> None
     sign_in_pages(client, staff(db, role=Role.OFFICER))
     assert client.get("/inspector/risk").status_code == 403
     assert client.get("/accountant/arrears").status_code == 403
+
+
+def test_an_inspector_of_another_province_sees_neither_the_employer_nor_its_case(db: Engine, client: TestClient,
+                                                                                 unit: str) -> None:
+    sign_in_pages(client, staff(db, role=Role.INSPECTOR, office_code="P34-79"))
+    risk = client.get("/inspector/risk", params={"as_of": "2025-11-16"})
+    assert risk.status_code == 200 and unit not in risk.text
+    opened = client.post("/inspector/cases", data={"csrf_token": _csrf(client), "employer_unit_code": unit})
+    assert opened.status_code == 404
+    cases = client.get("/inspector/cases")
+    assert cases.status_code == 200 and unit not in cases.text
