@@ -209,12 +209,3 @@ def run_demo_cycle(*, engine: Engine, day: dt.date, demo_employer: str | None, a
     top = risk_list(uow=uow, as_of=day, limit=3)
     summary.riskiest = [(row.unit_code, row.score, row.status) for row in top.rows]
     return summary
-
-
-def unmatched_count(engine: Engine) -> int:
-    """Transactions the accountant still has to resolve (the demo's printout points to them)."""
-    from ansinh.collection.payment_models import BankTransaction, TransactionStatus
-
-    with UnitOfWork(engine) as uow:
-        return int(uow.session.scalar(select(func.count()).select_from(BankTransaction)
-                                      .where(BankTransaction.status == TransactionStatus.UNMATCHED.value)) or 0)
