@@ -46,9 +46,7 @@ from ansinh.db import bulk
 from ansinh.db.uow import UnitOfWork
 from ansinh.law import default_parameters
 from ansinh.law.params import ParameterSet
-from ansinh.ledger.chart import Fund
 from ansinh.ledger.frames import post_frames
-from ansinh.ledger.schemas import LineIn
 from ansinh.registry.extracts import compulsory_in_force
 from ansinh.registry.lookups import employer_by_key
 from ansinh.registry.models import OwnershipSector
@@ -166,49 +164,48 @@ def _charged(session: Session, *, month: dt.date, partition: int, partitions: in
                   month=month, params=params)
 
 
-def fund_lines(amounts: dict[str, int], *, employer_id: int | None, period: str) -> list[LineIn]:
-    """Receivable and revenue lines for each fund's signed change (a decrease swaps the sides).
+def charge_entry_frames(charged: pl.DataFrame, *, period: str, key: pl.Expr, entry_date: dt.date,
+                        description: str, source_type: str, source_id: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Ledger entries (one per ``key``) for charged amounts, as the frames :func:`post_frames` takes.
 
-    Lines with ``employer_id`` are what the employer owes; lines without are owed by the
-    State budget (its support to the unemployment fund), which employers do not pay.
+    Per employer and fund, the employer's and employee's shares go on receivable (135) and
+    revenue (573) lines carrying the employer; the State budget's share (its unemployment
+    support, which employers do not pay) on lines without one. A signed amount below zero
+    (a re-assessment's decrease) swaps the sides. ``charged`` has ``employer_id``, the share
+    columns and whatever ``key`` reads.
     """
-    lines = []
-    for fund, amount in amounts.items():
-        if amount:
-            debit, credit = (RECEIVABLE_ACCOUNT, REVENUE_ACCOUNT) if amount > 0 else (REVENUE_ACCOUNT,
-                                                                                    RECEIVABLE_ACCOUNT)
-            common = {"fund": Fund(fund), "employer_id": employer_id, "period": period}
-            lines += [LineIn(account_code=debit, debit=abs(amount), **common),
-                      LineIn(account_code=credit, credit=abs(amount), **common)]
-    return lines
-
-
-def _entry_frames(charged: pl.DataFrame, *, month: dt.date, run_id: int) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """One balanced entry per employer, as frames: each fund's total on receivable and revenue,
-    the State budget's share on lines without an employer."""
-    period = format_month(month)
     sums = [pl.sum_horizontal(names).sum().alias(f"{payer}|{fund}")
             for payer, columns in (("employer", EMPLOYER_FUND_COLUMNS), ("state", STATE_FUND_COLUMNS))
             for fund, names in columns.items() if names]
-    amounts = (charged.group_by("employer_id", "unit_code").agg(*sums)
-               .unpivot(index=["employer_id", "unit_code"], variable_name="part", value_name="amount")
+    amounts = (charged.with_columns(key=key).group_by("employer_id", "key").agg(*sums)
+               .unpivot(index=["employer_id", "key"], variable_name="part", value_name="amount")
                .filter(pl.col("amount") != 0)
                .with_columns(pl.col("part").str.split_exact("|", 1).struct.rename_fields(["payer", "fund"]))
-               .unnest("part")
-               .with_columns(key=pl.format("assess:{}:{}", pl.lit(period), pl.col("unit_code"))))
+               .unnest("part"))
+    increase = pl.col("amount") > 0
     common = [pl.col("key"), pl.col("fund"),
               pl.when(pl.col("payer") == "employer").then(pl.col("employer_id")).alias("employer_id"),
               pl.lit(None, dtype=pl.Int64).alias("person_id"), pl.lit(period).alias("period")]
-    debits = amounts.select(*common, pl.lit(RECEIVABLE_ACCOUNT).alias("account_code"),
-                            pl.col("amount").alias("debit"), pl.lit(0, dtype=pl.Int64).alias("credit"))
-    credits = amounts.select(*common, pl.lit(REVENUE_ACCOUNT).alias("account_code"),
-                             pl.lit(0, dtype=pl.Int64).alias("debit"), pl.col("amount").alias("credit"))
+    debits = amounts.select(*common, pl.when(increase).then(pl.lit(RECEIVABLE_ACCOUNT))
+                            .otherwise(pl.lit(REVENUE_ACCOUNT)).alias("account_code"),
+                            pl.col("amount").abs().alias("debit"), pl.lit(0, dtype=pl.Int64).alias("credit"))
+    credits = amounts.select(*common, pl.when(increase).then(pl.lit(REVENUE_ACCOUNT))
+                             .otherwise(pl.lit(RECEIVABLE_ACCOUNT)).alias("account_code"),
+                             pl.lit(0, dtype=pl.Int64).alias("debit"), pl.col("amount").abs().alias("credit"))
     lines = pl.concat([debits, credits], how="diagonal").sort("key", "fund", "account_code")
     entries = (amounts.select("key").unique().sort("key")
-               .with_columns(entry_date=pl.lit(add_months(month, 1) - dt.timedelta(days=1), dtype=pl.Date),
-                             description=pl.lit(f"Contributions assessed for {period}"),
-                             source_type=pl.lit("assessment"), source_id=pl.lit(str(run_id))))
+               .with_columns(entry_date=pl.lit(entry_date, dtype=pl.Date), description=pl.lit(description),
+                             source_type=pl.lit(source_type), source_id=pl.lit(source_id)))
     return entries, lines
+
+
+def _entry_frames(charged: pl.DataFrame, *, month: dt.date, run_id: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The run's entries: one per employer, key ``assess:YYYY-MM:<unit code>``, dated the month's last day."""
+    period = format_month(month)
+    return charge_entry_frames(charged, period=period, key=pl.format("assess:{}:{}", pl.lit(period), "unit_code"),
+                               entry_date=add_months(month, 1) - dt.timedelta(days=1),
+                               description=f"Contributions assessed for {period}", source_type="assessment",
+                               source_id=str(run_id))
 
 
 def _write_partition(uow: UnitOfWork, *, run_id: int, month: dt.date, partition: int, partitions: int,

@@ -24,16 +24,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ansinh.collection.assessment import (
-    EMPLOYER_FUND_COLUMNS,
-    FUND_COLUMNS,
-    FUNDS,
-    PAYER_COLUMNS,
-    SHARE_COLUMNS,
-    STATE_FUND_COLUMNS,
-    charge,
-    fund_lines,
-)
+from ansinh.collection.assessment import FUND_COLUMNS, FUNDS, PAYER_COLUMNS, SHARE_COLUMNS, charge, charge_entry_frames
 from ansinh.collection.balances import charged
 from ansinh.collection.models import AssessmentAdjustment, AssessmentPartition, AssessmentRun
 from ansinh.core.actor import Actor
@@ -42,8 +33,7 @@ from ansinh.db import bulk
 from ansinh.db.uow import UnitOfWork
 from ansinh.law import default_parameters
 from ansinh.law.params import ParameterSet
-from ansinh.ledger.schemas import EntryIn
-from ansinh.ledger.service import post_entries
+from ansinh.ledger.frames import post_frames
 from ansinh.registry.extracts import compulsory_in_force
 from ansinh.registry.lookups import employer_by_id
 
@@ -99,22 +89,6 @@ def _differences(should: pl.DataFrame, charged: pl.DataFrame) -> pl.DataFrame:
         .sort("participation_id"))
 
 
-def _entry(diff: pl.DataFrame, *, key: str, month: dt.date, on: dt.date, employer_id: int) -> EntryIn | None:
-    """The month's ledger entry: each fund's change on receivable and revenue (sides swapped for a decrease)."""
-    period = format_month(month)
-
-    def sums(columns: dict[str, list[str]]) -> dict[str, int]:
-        return {fund: int(diff.select(pl.sum_horizontal(names).sum()).item()) if names and diff.height else 0
-                for fund, names in columns.items()}
-
-    lines = (fund_lines(sums(EMPLOYER_FUND_COLUMNS), employer_id=employer_id, period=period)
-             + fund_lines(sums(STATE_FUND_COLUMNS), employer_id=None, period=period))
-    if not lines:
-        return None
-    return EntryIn(key=key, entry_date=on, description=f"Contributions re-assessed for {period}", lines=lines,
-                   source_type="reassessment", source_id=key)
-
-
 def reassess(*, uow: UnitOfWork, employer_id: int, months: Sequence[dt.date], cause: str, on: dt.date,
              actor: Actor, at: dt.datetime, params: ParameterSet | None = None) -> list[MonthReassessed]:
     """Charge the change of each of ``months`` already assessed for the employer; months not assessed are skipped.
@@ -143,9 +117,12 @@ def reassess(*, uow: UnitOfWork, employer_id: int, months: Sequence[dt.date], ca
                                          month=pl.lit(month, dtype=pl.Date), employer_id=pl.lit(employer_id, pl.Int64),
                                          written_on=pl.lit(on, dtype=pl.Date)).select(ADJUSTMENT_COLUMNS)
                 bulk.write_frame(session.connection(), AssessmentAdjustment.__tablename__, rows)
-                entry = _entry(diff, key=key, month=month, on=on, employer_id=employer_id)
-                if entry is not None:
-                    post_entries(uow=uow, entries=[entry], actor=actor, at=at)
+                period = format_month(month)
+                entries, lines = charge_entry_frames(
+                    diff.with_columns(employer_id=pl.lit(employer_id, pl.Int64)), period=period, key=pl.lit(key),
+                    entry_date=on, description=f"Contributions re-assessed for {period}",
+                    source_type="reassessment", source_id=key)
+                post_frames(uow=uow, entries=entries, lines=lines, actor=actor, at=at)
             funds = {fund: int(diff.select(pl.sum_horizontal(FUND_COLUMNS[fund]).sum()).item()) if diff.height else 0
                      for fund in FUNDS}
             done.append(MonthReassessed(month=month, key=key, rows=diff.height,
